@@ -1,0 +1,88 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Sou",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "soud", targets: ["soud"]),
+        .executable(name: "sou", targets: ["sou"]),
+        .library(name: "SouIndex", targets: ["SouIndex"]),
+        .library(name: "SouQuery", targets: ["SouQuery"]),
+        .library(name: "SouServer", targets: ["SouServer"]),
+        .library(name: "SouClient", targets: ["SouClient"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(name: "SouAnalysis"),
+        .target(name: "SouFormat", dependencies: ["CZlib"]),
+        .target(name: "SouIndex", dependencies: ["SouAnalysis", "SouFormat"]),
+        .target(name: "SouQuery", dependencies: ["SouAnalysis", "SouFormat", "SouIndex"]),
+        .target(name: "SouProtocol"),
+        .target(
+            name: "SouServer",
+            dependencies: [
+                "SouQuery", "SouIndex", "SouProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+        .target(
+            name: "SouClient",
+            dependencies: [
+                "SouProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+            ]
+        ),
+        .target(name: "SouTestSupport", dependencies: ["SouAnalysis", "SouIndex"]),
+        .executableTarget(
+            name: "soud",
+            dependencies: [
+                "SouServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "sou",
+            dependencies: [
+                "SouClient", "SouProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "SouAnalysisTests", dependencies: ["SouAnalysis"]),
+        .testTarget(name: "SouFormatTests", dependencies: ["SouFormat"]),
+        .testTarget(name: "SouIndexTests", dependencies: ["SouIndex", "SouTestSupport"]),
+        .testTarget(name: "SouQueryTests", dependencies: ["SouQuery", "SouTestSupport"]),
+        .testTarget(name: "SouProtocolTests", dependencies: ["SouProtocol"]),
+        .testTarget(
+            name: "SouServerTests",
+            dependencies: [
+                "SouServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "IntegrationTests", dependencies: ["SouTestSupport", "SouClient"]),
+        .testTarget(name: "CrashTests", dependencies: ["SouTestSupport"]),
+        .testTarget(name: "OracleTests", dependencies: ["SouQuery", "SouTestSupport"]),
+    ]
+)

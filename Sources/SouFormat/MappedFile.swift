@@ -1,0 +1,50 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One read-only memory map of a whole file; unmapped in `deinit`.
+///
+/// Safety of `@unchecked Sendable`: the mapping is created in `init`, never written
+/// (PROT_READ), and released only in `deinit`, when no reference (and so no reader)
+/// remains. Readers that hold a `MappedFile` therefore never see unmapped memory.
+public final class MappedFile: @unchecked Sendable {
+    public let path: String
+    /// The whole file. Empty files map to an empty buffer.
+    public let bytes: UnsafeRawBufferPointer
+    private let mapping: UnsafeMutableRawPointer?
+    private let length: Int
+
+    /// Maps `path` read-only.
+    /// - Parameter willNeed: advise the kernel to read ahead (hot files such as postings).
+    /// - Throws: `FormatError.io` if the file cannot be opened or mapped.
+    public init(path: String, willNeed: Bool = false) throws {
+        self.path = path
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw FormatError.io(file: path, operation: "open", errno: errno) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw FormatError.io(file: path, operation: "fstat", errno: errno) }
+        length = Int(info.st_size)
+        if length == 0 {
+            mapping = nil
+            bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+            return
+        }
+        let pointer = mmap(nil, length, PROT_READ, MAP_SHARED, fd, 0)
+        guard let pointer, pointer != MAP_FAILED else {
+            throw FormatError.io(file: path, operation: "mmap", errno: errno)
+        }
+        if willNeed { _ = madvise(pointer, length, MADV_WILLNEED) }
+        mapping = pointer
+        bytes = UnsafeRawBufferPointer(start: pointer, count: length)
+    }
+
+    deinit {
+        if let mapping { munmap(mapping, length) }
+    }
+
+    /// The file's name without its directory, for error messages.
+    public var name: String { path.split(separator: "/").last.map(String.init) ?? path }
+}

@@ -1,0 +1,1 @@
+print("sou: not yet built; see docs/ARCHITECTURE.md")

@@ -1,0 +1,1 @@
+print("soud: not yet built; see docs/ARCHITECTURE.md")
