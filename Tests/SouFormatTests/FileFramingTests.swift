@@ -34,10 +34,12 @@ import Testing
         var writer = ByteWriter()
         let values: [UInt64] = [0, 1, 127, 128, 300, 16_383, 16_384, UInt64(UInt32.max), UInt64.max]
         for v in values { writer.writeVarint(v) }
-        try writer.bytes.withUnsafeBytes { raw in
+        let decoded = try writer.bytes.withUnsafeBytes { raw in
             var reader = ByteReader(raw, file: "t")
-            for v in values { #expect(try reader.readVarint() == v) }
+            let out = try values.map { _ in try reader.readVarint() }
             #expect(reader.isAtEnd)
+            return out
         }
+        #expect(decoded == values)
     }
 }
