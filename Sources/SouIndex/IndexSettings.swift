@@ -1,0 +1,34 @@
+import SouFormat
+
+/// Per-index settings, stored in the index's manifest (docs/FORMAT.md §9).
+public struct IndexSettings: Sendable, Codable, Equatable {
+    /// Score multiplier per field name; fields not listed have boost 1.
+    public var boosts: [String: Float]
+
+    /// - Parameter boosts: score multiplier per field name.
+    public init(boosts: [String: Float] = [:]) {
+        self.boosts = boosts
+    }
+
+    /// Layout: `count: varint { field: string  boost: f32 }*`, fields in ascending byte order.
+    func encode(into writer: inout ByteWriter) {
+        let fields = boosts.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        writer.writeVarint(fields.count)
+        for field in fields {
+            writer.writeString(field)
+            writer.write(boosts[field] ?? 1)
+        }
+    }
+
+    static func decode(from reader: inout ByteReader) throws -> IndexSettings {
+        let count = try reader.readVarintInt(limit: reader.remaining)
+        var boosts: [String: Float] = [:]
+        for _ in 0..<count {
+            let field = try reader.readString()
+            let boost = try reader.readFloat()
+            guard boost.isFinite else { throw FormatError.corrupt(file: reader.file, reason: "boost of \(field)") }
+            boosts[field] = boost
+        }
+        return IndexSettings(boosts: boosts)
+    }
+}

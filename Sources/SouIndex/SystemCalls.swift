@@ -1,0 +1,93 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Thin wrappers over the few system calls this module makes directly.
+enum SystemCalls {
+    static func writeToStandardError(_ bytes: UnsafeMutableRawBufferPointer) -> Int {
+        guard let base = bytes.baseAddress else { return 0 }
+        return write(2, base, bytes.count)
+    }
+
+    static func closeFile(_ fd: Int32) { _ = close(fd) }
+
+    /// The message for `code`, e.g. "No space left on device".
+    static func errorMessage(_ code: Int32) -> String { String(cString: strerror(code)) }
+
+    /// Size of the file at `path`, or nil if it does not exist.
+    static func fileSize(_ path: String) -> Int? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return Int(info.st_size)
+    }
+
+    static func fileExists(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return false }
+        return (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// Names in `directory` (not `.`/`..`).
+    static func listDirectory(_ directory: String) throws -> [String] {
+        guard let dir = opendir(directory) else {
+            throw IndexError.io("\(directory): opendir failed: \(errorMessage(errno))")
+        }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+
+    /// Creates `path` with mode 0700 unless it exists; ensures an existing directory is 0700 too.
+    static func makeDirectory(_ path: String) throws {
+        if mkdir(path, 0o700) != 0 {
+            let code = errno
+            guard code == EEXIST, isDirectory(path) else {
+                throw IndexError.io("\(path): mkdir failed: \(errorMessage(code))")
+            }
+        }
+        if chmod(path, 0o700) != 0 {
+            throw IndexError.io("\(path): chmod 0700 failed: \(errorMessage(errno))")
+        }
+    }
+
+    /// Removes a file; a missing file is not an error.
+    static func removeFile(_ path: String) throws {
+        if unlink(path) != 0 && errno != ENOENT {
+            throw IndexError.io("\(path): unlink failed: \(errorMessage(errno))")
+        }
+    }
+
+    /// Removes `path` and everything below it (no symlinks are followed).
+    static func removeTree(_ path: String) throws {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return }
+        if (info.st_mode & S_IFMT) == S_IFDIR {
+            for name in try listDirectory(path) { try removeTree(path + "/" + name) }
+            if rmdir(path) != 0 { throw IndexError.io("\(path): rmdir failed: \(errorMessage(errno))") }
+        } else {
+            try removeFile(path)
+        }
+    }
+
+    static func rename(_ from: String, _ to: String) throws {
+        #if canImport(Glibc)
+        let rc = Glibc.rename(from, to)
+        #else
+        let rc = Darwin.rename(from, to)
+        #endif
+        if rc != 0 { throw IndexError.io("rename \(from) → \(to) failed: \(errorMessage(errno))") }
+    }
+}
