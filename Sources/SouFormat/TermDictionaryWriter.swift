@@ -1,0 +1,78 @@
+/// Writes a segment's sorted term dictionary: byte-string keys, each with its `TermInfo`.
+///
+/// Call `add(_:_:)` once per term in strictly increasing unsigned byte order (a key is the
+/// field number byte followed by the term's UTF-8 bytes), then `finish()`. Terms are
+/// front-coded in blocks of `termsPerBlock`; after the blocks comes a sparse index of
+/// fixed-size block offsets and a fixed trailer. Layout (docs/FORMAT.md §5):
+///
+///     block := (sharedPrefixLength: varint  suffixLength: varint  suffix: u8[suffixLength]  info: TermInfo)*
+///     body  := block*  blockOffset: u64[blockCount]  indexOffset: u64  termCount: u64
+///              blockCount: u32  termsPerBlock: u32
+///
+/// The first term of each block is stored whole (`sharedPrefixLength` 0).
+public struct TermDictionaryWriter: Sendable {
+    /// Terms per front-coded block: a lookup scans at most this many entries after a binary
+    /// search over the block index. 32 keeps a block within a few cache lines for short terms
+    /// while the index stays at 8 bytes per 32 terms.
+    public let termsPerBlock: Int
+
+    private var body = ByteWriter()
+    private var blockOffsets: [UInt64] = []
+    private var previous: [UInt8] = []
+    private var termCount = 0
+    private var termsInBlock = 0
+
+    /// - Parameter termsPerBlock: terms per front-coded block, at least 1.
+    public init(termsPerBlock: Int = 32) {
+        precondition(termsPerBlock >= 1 && termsPerBlock <= Int(UInt32.max), "termsPerBlock must be in 1...UInt32.max")
+        self.termsPerBlock = termsPerBlock
+    }
+
+    /// Number of terms added so far.
+    public var count: Int { termCount }
+
+    /// Appends one term.
+    ///
+    /// - Parameters:
+    ///   - term: the key; must sort strictly after the previous key (unsigned byte order).
+    ///   - info: where the term's postings are.
+    /// - Throws: `FormatError.corrupt` if `term` does not sort after the previous term; the
+    ///   writer is unchanged then.
+    public mutating func add(_ term: [UInt8], _ info: TermInfo) throws {
+        if termCount > 0 {
+            guard previous.lexicographicallyPrecedes(term) else {
+                throw FormatError.corrupt(
+                    file: "term dictionary (writing)",
+                    reason: "term #\(termCount) \(term) does not sort after \(previous)"
+                )
+            }
+        }
+        var shared = 0
+        if termsInBlock == termsPerBlock || termCount == 0 {
+            blockOffsets.append(UInt64(body.count))
+            termsInBlock = 0
+        } else {
+            shared = TermDictionaryLayout.sharedPrefixLength(previous, term)
+        }
+        body.writeVarint(shared)
+        body.writeVarint(term.count - shared)
+        body.write(bytes: term[shared...])
+        info.encode(into: &body)
+        previous = term
+        termCount += 1
+        termsInBlock += 1
+    }
+
+    /// The complete framed file (kind `.termDictionary`). The writer may be used again
+    /// afterwards: `finish()` does not change it.
+    public func finish() -> [UInt8] {
+        var out = body
+        let indexOffset = out.count
+        for offset in blockOffsets { out.write(offset) }
+        out.write(UInt64(indexOffset))
+        out.write(UInt64(termCount))
+        out.write(UInt32(blockOffsets.count))
+        out.write(UInt32(termsPerBlock))
+        return FileFraming.frame(out.bytes, kind: .termDictionary)
+    }
+}
