@@ -26,7 +26,7 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        .target(name: "SouAnalysis"),
+        .target(name: "SouAnalysis", linkerSettings: [.linkedLibrary("_FoundationICU")]),
         .target(name: "SouFormat", dependencies: ["CZlib"]),
         .target(name: "SouIndex", dependencies: ["SouAnalysis", "SouFormat"]),
         .target(name: "SouQuery", dependencies: ["SouAnalysis", "SouFormat", "SouIndex"]),
