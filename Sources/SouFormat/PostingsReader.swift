@@ -1,0 +1,39 @@
+/// Reads the postings and positions files of one segment (docs/FORMAT.md §3, §4).
+///
+/// Safety of `@unchecked Sendable`: every stored property is a `let` set in `init`. The two
+/// `MappedFile`s are read-only mappings that stay mapped for as long as this reader lives, and
+/// the body pointers point into them; nothing is ever written. Cursors hold a strong reference
+/// to the reader, so a mapping outlives every cursor that reads it, on any thread.
+public final class PostingsReader: @unchecked Sendable {
+    public let postingsFile: MappedFile
+    public let positionsFile: MappedFile
+    /// The body of the postings file (without frame): `TermInfo.postingsOffset` indexes it.
+    let postingsBody: UnsafeRawBufferPointer
+    /// The body of the positions file: `TermInfo.positionsOffset` indexes it.
+    let positionsBody: UnsafeRawBufferPointer
+
+    /// Verifies both files (magic, version, CRC-32) and keeps them mapped.
+    ///
+    /// - Parameters:
+    ///   - postings: a file written as `PostingsWriter.finish().postings`.
+    ///   - positions: the matching `PostingsWriter.finish().positions`.
+    /// - Throws: `FormatError` (bad magic, unsupported version, checksum mismatch, truncated).
+    /// - Complexity: O(file size) for the checksums.
+    public init(postings: MappedFile, positions: MappedFile) throws {
+        let postingsFrame = try FileFraming.verify(postings.bytes, kind: .postings, file: postings.name)
+        let positionsFrame = try FileFraming.verify(positions.bytes, kind: .positions, file: positions.name)
+        postingsFile = postings
+        positionsFile = positions
+        postingsBody = UnsafeRawBufferPointer(rebasing: postings.bytes[postingsFrame.body])
+        positionsBody = UnsafeRawBufferPointer(rebasing: positions.bytes[positionsFrame.body])
+    }
+
+    /// A cursor over one term's postings, on its first document.
+    ///
+    /// A `TermInfo` that does not fit these files yields a cursor with `isCorrupt` set and
+    /// `doc == PostingsCursor.noMoreDocs`; it never reads outside the mappings.
+    /// - Complexity: decodes the term's first block (at most 128 documents).
+    public func cursor(for info: TermInfo) -> PostingsCursor {
+        PostingsCursor(reader: self, info: info)
+    }
+}
