@@ -52,7 +52,7 @@ let package = Package(
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
             ]
         ),
-        .target(name: "SouTestSupport", dependencies: ["SouAnalysis", "SouIndex"]),
+        .target(name: "SouTestSupport", dependencies: ["SouAnalysis", "SouIndex", "SouClient"]),
         .executableTarget(
             name: "soud",
             dependencies: [

@@ -1,1 +1,1 @@
-print("sou: not yet built; see docs/ARCHITECTURE.md")
+Sou.runMain()

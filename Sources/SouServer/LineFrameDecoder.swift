@@ -1,0 +1,136 @@
+import NIOCore
+
+/// One unit the line decoder hands to a connection.
+public enum Frame: Sendable, Equatable {
+    /// A complete line without its `\n` (a trailing `\r` is kept; the parser drops it).
+    case line(ByteBuffer)
+    /// A line longer than the limit; its bytes were discarded up to and including its `\n`.
+    case tooLong
+}
+
+/// Splits the inbound byte stream into lines of at most `maxLineBytes` bytes.
+///
+/// A line longer than the limit yields one `.tooLong` as soon as the limit is passed (so
+/// the reply does not wait for the rest of it); the decoder then discards bytes up to the
+/// next `\n` and carries on with the line after it. Memory per connection is bounded by
+/// the limit. Bytes after the last `\n` at end of stream are a final line.
+public struct LineFrameDecoder: ByteToMessageDecoder {
+    public typealias InboundOut = Frame
+
+    /// The longest line accepted, excluding `\n`.
+    public let maxLineBytes: Int
+    private var discarding = false
+    private var scanned = 0
+
+    /// - Parameter maxLineBytes: the longest line accepted, excluding `\n`.
+    public init(maxLineBytes: Int) {
+        self.maxLineBytes = maxLineBytes
+    }
+
+    public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        guard let frame = nextFrame(&buffer) else { return .needMoreData }
+        context.fireChannelRead(wrapInboundOut(frame))
+        return .continue
+    }
+
+    public mutating func decodeLast(
+        context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool
+    ) throws -> DecodingState {
+        if let frame = nextFrame(&buffer) {
+            context.fireChannelRead(wrapInboundOut(frame))
+            return .continue
+        }
+        if seenEOF, buffer.readableBytes > 0 {
+            let rest = buffer.readSlice(length: buffer.readableBytes)!
+            scanned = 0
+            if !discarding { context.fireChannelRead(wrapInboundOut(.line(rest))) }
+            discarding = false
+        }
+        return .needMoreData
+    }
+
+    /// Takes the next frame out of `buffer`, or returns nil when more bytes are needed.
+    ///
+    /// Pure (no context), so tests can drive it directly.
+    public mutating func nextFrame(_ buffer: inout ByteBuffer) -> Frame? {
+        while true {
+            let view = buffer.readableBytesView
+            let start = view.startIndex + scanned
+            if let newline = view[start...].firstIndex(of: UInt8(ascii: "\n")) {
+                let length = newline - view.startIndex
+                scanned = 0
+                if discarding {
+                    buffer.moveReaderIndex(forwardBy: length + 1)
+                    discarding = false
+                    continue
+                }
+                if length > maxLineBytes {
+                    buffer.moveReaderIndex(forwardBy: length + 1)
+                    return .tooLong
+                }
+                let line = buffer.readSlice(length: length)!
+                buffer.moveReaderIndex(forwardBy: 1)
+                return .line(line)
+            }
+            if discarding {
+                buffer.moveReaderIndex(forwardBy: view.count)
+                scanned = 0
+                return nil
+            }
+            if view.count > maxLineBytes {
+                buffer.moveReaderIndex(forwardBy: view.count)
+                scanned = 0
+                discarding = true
+                return .tooLong
+            }
+            scanned = view.count
+            return nil
+        }
+    }
+}
+
+/// Groups the frames decoded from one socket read into one array, so a connection sees
+/// pipelined requests together (consecutive `ADD`s become one durable batch).
+public final class FrameBatcher: ChannelInboundHandler, RemovableChannelHandler {
+    public typealias InboundIn = Frame
+    public typealias InboundOut = [Frame]
+
+    private var pending: [Frame] = []
+    /// Flush early past this many frames so one huge read cannot build an unbounded batch.
+    private let maxBatch: Int
+
+    /// - Parameter maxBatch: most frames in one batch.
+    public init(maxBatch: Int = 1024) {
+        self.maxBatch = maxBatch
+    }
+
+    public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        pending.append(unwrapInboundIn(data))
+        if pending.count >= maxBatch { flush(context) }
+    }
+
+    public func channelReadComplete(context: ChannelHandlerContext) {
+        flush(context)
+        context.fireChannelReadComplete()
+    }
+
+    public func channelInactive(context: ChannelHandlerContext) {
+        flush(context)
+        context.fireChannelInactive()
+    }
+
+    public func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        flush(context)
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    private func flush(_ context: ChannelHandlerContext) {
+        guard !pending.isEmpty else { return }
+        let batch = pending
+        pending = []
+        context.fireChannelRead(wrapInboundOut(batch))
+    }
+}
+
+@available(*, unavailable)
+extension FrameBatcher: Sendable {}

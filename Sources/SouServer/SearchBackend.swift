@@ -1,0 +1,68 @@
+import SouProtocol
+
+/// What the daemon's commands need from the engine, in protocol terms.
+///
+/// `CatalogBackend` implements it over `IndexCatalog` and `Searcher`; tests may use a
+/// small in-memory one. Every method runs in a connection's task, never on an event loop.
+/// Errors may be engine errors; `ErrorMapping` turns them into protocol codes.
+public protocol SearchBackend: Sendable {
+    /// The names of every index, sorted.
+    func indexNames() -> [String]
+    /// Whether `index` exists.
+    func hasIndex(_ index: String) -> Bool
+    /// Runs a search.
+    func search(index: String, _ parameters: SearchParameters, deadline: ContinuousClock.Instant) async throws
+        -> SearchOutcome
+    /// Counts matches.
+    func count(index: String, query: String, deadline: ContinuousClock.Instant) async throws -> Int
+    /// One stored document, or nil.
+    func document(index: String, id: String) async throws -> ProtocolDocument?
+    /// Adds or replaces documents; returns once they are durable.
+    func add(index: String, _ documents: [ProtocolDocument]) async throws
+    /// Deletes documents; returns how many existed.
+    func delete(index: String, ids: [String]) async throws -> Int
+    /// Makes every acknowledged write searchable.
+    func commit(index: String) async throws
+    /// `STAT` name/value pairs of one index.
+    func stats(index: String) async throws -> [(String, JSONValue)]
+    /// Creates an index.
+    func create(index: String, boosts: [String: Float]) async throws
+    /// Drops an index and its files.
+    func drop(index: String) async throws
+    /// Flushes and closes everything; called once at shutdown.
+    func close() async throws
+}
+
+/// The result of a search in protocol terms.
+public struct SearchOutcome: Sendable {
+    /// One hit.
+    public struct Hit: Sendable {
+        /// The document id.
+        public var id: String
+        /// The BM25 score.
+        public var score: Float
+        /// The snippet with highlight markers, when asked for.
+        public var snippet: String?
+        /// The stored fields asked for.
+        public var fields: [(name: String, value: String)]
+
+        /// - Parameters: see the properties.
+        public init(id: String, score: Float, snippet: String?, fields: [(name: String, value: String)]) {
+            self.id = id
+            self.score = score
+            self.snippet = snippet
+            self.fields = fields
+        }
+    }
+
+    /// Matching documents in all.
+    public var total: Int
+    /// The hits of the requested page, best first.
+    public var hits: [Hit]
+
+    /// - Parameters: see the properties.
+    public init(total: Int, hits: [Hit]) {
+        self.total = total
+        self.hits = hits
+    }
+}

@@ -1,0 +1,25 @@
+import Synchronization
+
+/// Daemon-wide counters reported by `STATS`; lock-free.
+public final class ServerCounters: Sendable {
+    let started = ContinuousClock.now
+    let openConnections = Atomic<Int>(0)
+    let totalConnections = Atomic<Int>(0)
+    let requests = Atomic<Int>(0)
+    let errors = Atomic<Int>(0)
+
+    /// Fresh counters.
+    public init() {}
+
+    /// The counters as `STAT` pairs.
+    func pairs() -> [(String, String)] {
+        let uptime = ContinuousClock.now - started
+        return [
+            ("uptime_seconds", String(uptime.components.seconds)),
+            ("connections", String(openConnections.load(ordering: .relaxed))),
+            ("total_connections", String(totalConnections.load(ordering: .relaxed))),
+            ("requests", String(requests.load(ordering: .relaxed))),
+            ("errors", String(errors.load(ordering: .relaxed))),
+        ]
+    }
+}

@@ -1,0 +1,14 @@
+/// Per-connection state: the chosen index, the reply format and the peer.
+public struct Session: Sendable {
+    /// The index `USE` chose; `default` at first.
+    public var index: String = "default"
+    /// Whether replies are JSON objects (`JSON ON`).
+    public var json: Bool = false
+    /// The peer's credentials, when the platform reports them.
+    public var peer: PeerCredentials?
+
+    /// - Parameter peer: the peer's credentials.
+    public init(peer: PeerCredentials? = nil) {
+        self.peer = peer
+    }
+}

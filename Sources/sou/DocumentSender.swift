@@ -1,0 +1,84 @@
+import Foundation
+import SouClient
+
+/// Sends `ADD` lines in pipelined batches and counts the replies.
+///
+/// A batch of up to `batchSize` lines is written at once, then its replies are read, so
+/// the daemon can make the whole batch durable with one log write.
+struct DocumentSender {
+    let connection: SouConnection
+    var batchSize = 256
+    var pending: [String] = []
+    var pendingBytes = 0
+    var added = 0
+    var failures: [String] = []
+    var progress = Progress()
+    var expectedTotal: Int?
+
+    init(connection: SouConnection) {
+        self.connection = connection
+    }
+
+    /// Queues one document (a JSON object on one line); sends when the batch is full.
+    mutating func add(json: String) throws {
+        pending.append("ADD " + json)
+        pendingBytes += json.utf8.count
+        if pending.count >= batchSize || pendingBytes >= 4 << 20 { try flush() }
+    }
+
+    /// Notes a document that could not even be sent (e.g. unreadable file).
+    mutating func fail(_ message: String) {
+        failures.append(message)
+        progress.errors += 1
+    }
+
+    /// Sends every queued document and reads their replies.
+    mutating func flush() throws {
+        guard !pending.isEmpty else { return }
+        do {
+            try connection.write(Array((pending.joined(separator: "\n") + "\n").utf8))
+        } catch {
+            throw CLIFailure.unreachable(error.description)
+        }
+        for line in pending {
+            let reply = try Reply.read(connection)
+            if reply["ok"] as? Bool == true {
+                added += 1
+            } else {
+                let id = Self.id(in: line)
+                fail("\(id): \(reply["code"] as? String ?? "") \(reply["message"] as? String ?? "")")
+            }
+        }
+        progress.documents += pending.count
+        progress.bytes += pendingBytes
+        pending = []
+        pendingBytes = 0
+        progress.update(total: expectedTotal)
+    }
+
+    /// Flushes, commits, clears the progress line and prints the summary to stderr.
+    mutating func finish(commit: Bool, json: Bool) throws {
+        try flush()
+        if commit { _ = try Reply.check(try Reply.call(connection, "COMMIT")) }
+        progress.finish()
+        for failure in failures.prefix(10) { printError("sou: error: \(failure)") }
+        if failures.count > 10 { printError("sou: … and \(failures.count - 10) more errors") }
+        let summary = String(
+            format: "%d documents added, %d failed, %.1f MB in %.2f s (%@)", added, failures.count,
+            Double(progress.bytes) / 1_048_576, progress.seconds, progress.rates)
+        if json {
+            printJSON(["added": added, "failed": failures.count, "bytes": progress.bytes, "seconds": progress.seconds])
+        } else {
+            printError(summary)
+        }
+        if !failures.isEmpty { throw CLIFailure.server("\(failures.count) documents were not added") }
+    }
+
+    static func id(in line: String) -> String {
+        let json = Data(line.dropFirst(4).utf8)
+        if let object = try? JSONSerialization.jsonObject(with: json) as? [String: Any], let id = object["id"] as? String {
+            return id
+        }
+        return "line"
+    }
+}

@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import SouProtocol
+
+struct IndexFiles: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "index",
+        abstract: "Index .txt, .md and .jsonl files and folders, then COMMIT.",
+        discussion: """
+            A .txt or .md file becomes one document: id = its path relative to the argument (the file name \
+            when the argument is the file; whitespace in ids becomes _), title = its first non-empty line, \
+            body = its text. A .jsonl file holds one JSON document per line. Other files are skipped.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Files and folders.") var paths: [String]
+
+    func validate() throws {
+        if paths.isEmpty { throw ValidationError("give at least one file or folder, e.g. sou index seeds") }
+    }
+
+    /// A file to index and the id it gets.
+    struct Entry {
+        let path: String
+        let id: String
+        let isJSONLines: Bool
+    }
+
+    func run() throws {
+        var entries: [Entry] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw ValidationError("no such file or folder: \(path)")
+            }
+            if isDirectory.boolValue {
+                let root = URL(fileURLWithPath: path).standardizedFileURL.path
+                let relatives = ((try? FileManager.default.subpathsOfDirectory(atPath: root)) ?? []).sorted()
+                for relative in relatives {
+                    if let entry = Self.entry(path: root + "/" + relative, id: relative) { entries.append(entry) }
+                }
+            } else if let entry = Self.entry(path: path, id: URL(fileURLWithPath: path).lastPathComponent) {
+                entries.append(entry)
+            }
+        }
+        let connection = try global.connect()
+        var sender = DocumentSender(connection: connection)
+        sender.expectedTotal = entries.allSatisfy { !$0.isJSONLines } ? entries.count : nil
+        for entry in entries {
+            guard let data = FileManager.default.contents(atPath: entry.path) else {
+                sender.fail("\(entry.path): cannot read")
+                continue
+            }
+            let text = String(decoding: data, as: UTF8.self)
+            if entry.isJSONLines {
+                for line in text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+                    let trimmed = line.trimmingCharacters(in: .whitespaces)
+                    if !trimmed.isEmpty { try sender.add(json: trimmed) }
+                }
+            } else {
+                let title =
+                    text.split(whereSeparator: \.isNewline).lazy
+                    .map { $0.trimmingCharacters(in: .whitespaces) }
+                    .first { !$0.isEmpty } ?? ""
+                let json = JSONValue.object([("id", .string(entry.id)), ("title", .string(title)), ("body", .string(text))])
+                try sender.add(json: json.encoded())
+            }
+        }
+        try sender.finish(commit: true, json: global.json)
+    }
+
+    static func entry(path: String, id: String) -> Entry? {
+        let lower = path.lowercased()
+        let cleanID = String(id.map { $0.isWhitespace ? "_" : $0 })
+        if lower.hasSuffix(".txt") || lower.hasSuffix(".md") { return Entry(path: path, id: cleanID, isJSONLines: false) }
+        if lower.hasSuffix(".jsonl") { return Entry(path: path, id: cleanID, isJSONLines: true) }
+        return nil
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+
+@testable import SouServer
+
+@Suite struct ConfigurationTests {
+    @Test func defaultsAreValid() throws {
+        let configuration = Configuration()
+        try configuration.validate()
+        #expect(configuration.dataDirectory == "./sou-data")
+        #expect(configuration.socketPath.hasSuffix("/sou-\(getuid()).sock"))
+        #expect(configuration.socketMode == 0o600)
+    }
+
+    @Test func tomlOverridesDefaults() throws {
+        var configuration = Configuration()
+        try configuration.apply(
+            toml: """
+                data_dir = "/var/lib/sou"
+                socket = "/run/sou.sock"
+                socket_mode = "0660"
+                max_results = 50
+                writer_uids = [1000, 1001]
+                durability = "batch"
+                """)
+        #expect(configuration.dataDirectory == "/var/lib/sou")
+        #expect(configuration.socketPath == "/run/sou.sock")
+        #expect(configuration.socketMode == 0o660)
+        #expect(configuration.maxResults == 50)
+        #expect(configuration.writerUIDs == [1000, 1001])
+        #expect(configuration.durability == "batch")
+        try configuration.validate()
+    }
+
+    @Test func badFilesFailClearly() {
+        var configuration = Configuration()
+        #expect(throws: ConfigurationError.unknownKey("colour")) { try configuration.apply(toml: "colour = 1") }
+        #expect(throws: ConfigurationError.invalid(key: "max_results", message: "expected an integer")) {
+            try configuration.apply(toml: "max_results = \"many\"")
+        }
+        #expect(throws: ConfigurationError.self) { try configuration.apply(toml: "= broken") }
+        configuration.durability = "sometimes"
+        #expect(throws: ConfigurationError.self) { try configuration.validate() }
+    }
+
+    /// config/soud.toml lists every key, and its values are the defaults.
+    @Test func shippedConfigListsEveryKeyWithItsDefault() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let text = try String(contentsOf: root.appendingPathComponent("config/soud.toml"), encoding: .utf8)
+        for key in Configuration.keys {
+            #expect(text.contains("\n# \(key) = ") || text.contains("\n\(key) = "), "config/soud.toml lacks \(key)")
+        }
+        // Uncommenting every setting gives the defaults (socket aside: it depends on the uid).
+        let uncommented = text.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { line -> Substring in
+                let trimmed = line.drop { $0 == " " }
+                if trimmed.hasPrefix("# "), let key = trimmed.dropFirst(2).split(separator: " ").first,
+                    Configuration.keys.contains(String(key)), key != "socket"
+                {
+                    return trimmed.dropFirst(2)
+                }
+                return line
+            }
+            .joined(separator: "\n")
+        var configuration = Configuration()
+        try configuration.apply(toml: uncommented)
+        #expect(configuration == Configuration())
+    }
+
+    @Test func octalModes() {
+        #expect(Configuration.parseMode("0600") == 0o600)
+        #expect(Configuration.parseMode("660") == 0o660)
+        #expect(Configuration.parseMode("0o644") == 0o644)
+        #expect(Configuration.parseMode("999") == nil)
+        #expect(Configuration.parseMode("x") == nil)
+    }
+}

@@ -1,0 +1,44 @@
+import NIOCore
+import NIOTestUtils
+import Testing
+
+@testable import SouServer
+
+@Suite struct LineFrameDecoderTests {
+    func frames(_ chunks: [String], max: Int) -> [Frame] {
+        var decoder = LineFrameDecoder(maxLineBytes: max)
+        var buffer = ByteBuffer()
+        var out: [Frame] = []
+        for chunk in chunks {
+            buffer.writeString(chunk)
+            while let frame = decoder.nextFrame(&buffer) { out.append(frame) }
+        }
+        return out
+    }
+
+    func line(_ text: String) -> Frame { .line(ByteBuffer(string: text)) }
+
+    @Test func splitsLinesAcrossChunks() {
+        #expect(frames(["PI", "NG\nSEA", "RCH x\r\n", "\n"], max: 100) == [line("PING"), line("SEARCH x\r"), line("")])
+        #expect(frames(["a\nb\nc\n"], max: 1) == [line("a"), line("b"), line("c")])
+    }
+
+    @Test func oversizeLineIsReportedOnceAndSkipped() {
+        let long = String(repeating: "x", count: 50)
+        #expect(frames([long + "\nPING\n"], max: 10) == [.tooLong, line("PING")])
+        // Reported before its end arrives, then discarded across chunks.
+        #expect(frames([long, long, "yy", "\nPING\n"], max: 10) == [.tooLong, line("PING")])
+        #expect(frames([String(repeating: "x", count: 11) + "\n"], max: 10) == [.tooLong])
+        #expect(frames([String(repeating: "x", count: 10) + "\n"], max: 10) == [line(String(repeating: "x", count: 10))])
+    }
+
+    @Test func verifier() throws {
+        let inputs: [(String, [Frame])] = [
+            ("PING\n", [line("PING")]),
+            ("A\nB\nC\n", [line("A"), line("B"), line("C")]),
+            ("大同 教育\n", [line("大同 教育")]),
+        ]
+        try ByteToMessageDecoderVerifier.verifyDecoder(
+            stringInputOutputPairs: inputs, decoderFactory: { LineFrameDecoder(maxLineBytes: 64) })
+    }
+}
