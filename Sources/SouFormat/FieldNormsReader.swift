@@ -1,0 +1,67 @@
+/// Reads field lengths from a field-norms file written by `FieldNormsWriter`, in place.
+///
+/// Layout (docs/FORMAT.md §7): `fieldCount: u32  documentCount: u32  length: u32[fieldCount][documentCount]`.
+///
+/// Safety of `@unchecked Sendable`: every stored property is a `let`; `lengths` points into
+/// `file`'s read-only mapping, which the reader keeps alive. Nothing is mutated after `init`.
+public final class FieldNormsReader: @unchecked Sendable {
+    /// The mapping the reader reads from; kept alive as long as the reader.
+    public let file: MappedFile
+    public let fieldCount: Int
+    public let documentCount: Int
+
+    private let lengths: UnsafeRawBufferPointer
+    private let sums: [UInt64]
+
+    /// Opens and checks a field-norms file.
+    ///
+    /// - Parameter file: the mapped file.
+    /// - Throws: `FormatError` if magic, version or checksum do not match, or the body is not
+    ///   exactly `8 + fieldCount × documentCount × 4` bytes.
+    /// - Complexity: O(file size) (checksum, then the per-field sums).
+    public init(file: MappedFile) throws {
+        let name = file.name
+        let (range, _) = try FileFraming.verify(file.bytes, kind: .fieldNorms, file: name)
+        let body = UnsafeRawBufferPointer(rebasing: file.bytes[range])
+        var reader = ByteReader(body, file: name)
+        let fieldCount = Int(try reader.readUInt32())
+        let documentCount = Int(try reader.readUInt32())
+        // Both are < 2^32, so the product fits in Int (64-bit).
+        guard UInt64(reader.remaining) == UInt64(fieldCount) * UInt64(documentCount) * 4 else {
+            throw FormatError.corrupt(
+                file: name,
+                reason: "\(reader.remaining) bytes of lengths for \(fieldCount) fields × \(documentCount) documents")
+        }
+        let lengths = try reader.readBytes(reader.remaining)
+        var sums = [UInt64](repeating: 0, count: fieldCount)
+        for field in 0..<fieldCount {
+            var sum: UInt64 = 0
+            for doc in 0..<documentCount {
+                sum &+= UInt64(UInt32(littleEndian: lengths.loadUnaligned(fromByteOffset: (field * documentCount + doc) * 4, as: UInt32.self)))
+            }
+            sums[field] = sum
+        }
+        self.file = file
+        self.fieldCount = fieldCount
+        self.documentCount = documentCount
+        self.lengths = lengths
+        self.sums = sums
+    }
+
+    /// The length (number of token positions) of `field` in document `doc`.
+    ///
+    /// Hot path: no allocation, no throw.
+    /// - Returns: the length, or 0 if `doc` or `field` is out of range.
+    @inline(__always)
+    public func length(doc: UInt32, field: Int) -> UInt32 {
+        let doc = Int(doc)
+        guard doc < documentCount, field >= 0, field < fieldCount else { return 0 }
+        return UInt32(littleEndian: lengths.loadUnaligned(fromByteOffset: (field * documentCount + doc) * 4, as: UInt32.self))
+    }
+
+    /// The sum of `field`'s lengths over every document (live or deleted), for BM25's average
+    /// field length; 0 if `field` is out of range. Computed once in `init`.
+    public func totalLength(field: Int) -> UInt64 {
+        field >= 0 && field < fieldCount ? sums[field] : 0
+    }
+}

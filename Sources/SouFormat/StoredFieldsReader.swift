@@ -1,0 +1,126 @@
+import Synchronization
+
+/// Reads documents from a stored-fields file written by `StoredFieldsWriter`.
+///
+/// `document(_:)` binary-searches the fixed-size block index, inflates the block (or reuses
+/// the last inflated one) and decodes the document. Layout: docs/FORMAT.md §6.
+///
+/// Safety of `@unchecked Sendable`: the stored properties are `let`s; `body` points into
+/// `file`'s read-only mapping, which the reader keeps alive. The only mutable state, the
+/// last inflated block, sits in a `Mutex` held just long enough to copy or replace it.
+public final class StoredFieldsReader: @unchecked Sendable {
+    /// The mapping the reader reads from; kept alive as long as the reader.
+    public let file: MappedFile
+    /// Number of documents (IDs `0..<count`).
+    public let count: Int
+
+    private let body: UnsafeRawBufferPointer
+    private let name: String
+    private let indexOffset: Int
+    private let blockCount: Int
+    private let lastBlock = Mutex<(block: Int, bytes: [UInt8])?>(nil)
+
+    /// Opens and checks a stored-fields file.
+    ///
+    /// - Parameter file: the mapped file.
+    /// - Throws: `FormatError` if magic, version or checksum do not match, or the block index
+    ///   is inconsistent (first IDs not increasing from 0, blocks not contiguous, sizes
+    ///   impossible).
+    /// - Complexity: O(file size) for the checksum, O(blocks) for the index.
+    public init(file: MappedFile) throws {
+        let name = file.name
+        let (range, _) = try FileFraming.verify(file.bytes, kind: .storedFields, file: name)
+        let body = UnsafeRawBufferPointer(rebasing: file.bytes[range])
+        guard body.count >= StoredFieldsLayout.trailerSize else {
+            throw FormatError.truncated(file: name, offset: range.lowerBound + body.count)
+        }
+        let trailerOffset = body.count - StoredFieldsLayout.trailerSize
+        var trailer = ByteReader(body, offset: trailerOffset, file: name)
+        let documentCount = try trailer.readUInt32()
+        let blockCount = try trailer.readUInt32()
+        let indexOffset = try trailer.readUInt64()
+        guard indexOffset <= UInt64(trailerOffset),
+            UInt64(trailerOffset) - indexOffset == UInt64(blockCount) * UInt64(StoredFieldsLayout.entrySize),
+            (blockCount == 0) == (documentCount == 0), blockCount <= documentCount
+        else {
+            throw FormatError.corrupt(
+                file: name, reason: "\(documentCount) documents in \(blockCount) blocks disagree with the index size")
+        }
+        var index = ByteReader(body, offset: Int(indexOffset), file: name)
+        var expectedOffset: UInt64 = 0
+        var previousFirst: UInt32? = nil
+        for block in 0..<Int(blockCount) {
+            let entry = try StoredFieldsLayout.BlockEntry.decode(from: &index)
+            let firstInOrder = previousFirst.map { entry.firstDocID > $0 } ?? (entry.firstDocID == 0)
+            guard firstInOrder, entry.firstDocID < documentCount, entry.offset == expectedOffset,
+                UInt64(entry.rawSize) <= UInt64(entry.compressedSize) * UInt64(StoredFieldsLayout.maximumExpansion)
+            else {
+                throw FormatError.corrupt(file: name, reason: "block \(block) entry \(entry) is inconsistent")
+            }
+            previousFirst = entry.firstDocID
+            expectedOffset += UInt64(entry.compressedSize)
+        }
+        guard expectedOffset == indexOffset else {
+            throw FormatError.corrupt(file: name, reason: "blocks end at \(expectedOffset), index at \(indexOffset)")
+        }
+        self.file = file
+        self.name = name
+        self.body = body
+        self.count = Int(documentCount)
+        self.blockCount = Int(blockCount)
+        self.indexOffset = Int(indexOffset)
+    }
+
+    /// The stored document with ID `docID`.
+    ///
+    /// - Parameter docID: a document ID in `0..<count`.
+    /// - Returns: the document as it was added.
+    /// - Throws: `FormatError.corrupt` if `docID` is out of range (a doc ID from a damaged
+    ///   postings list) or the block is malformed; `FormatError.compression` if it does not inflate.
+    /// - Complexity: O(log blocks) + inflating one block (skipped when it is the last one read).
+    public func document(_ docID: UInt32) throws -> StoredDocument {
+        guard Int(docID) < count else {
+            throw FormatError.corrupt(file: name, reason: "document \(docID) out of range (\(count) documents)")
+        }
+        // Last block whose first ID is ≤ docID; block 0 starts at 0, so one exists.
+        var low = 0
+        var high = blockCount
+        while low < high {
+            let middle = (low + high) / 2
+            if try entry(middle).firstDocID <= docID { low = middle + 1 } else { high = middle }
+        }
+        let block = low - 1
+        let first = try entry(block).firstDocID
+        let raw = try inflatedBlock(block)
+        return try raw.withUnsafeBytes { bytes in
+            var reader = ByteReader(bytes, file: name)
+            for _ in first..<docID {
+                let length = try reader.readVarintInt(limit: reader.remaining)
+                try reader.seek(to: reader.offset + length)
+            }
+            let length = try reader.readVarintInt(limit: reader.remaining)
+            var documentReader = ByteReader(try reader.readBytes(length), file: name)
+            let document = try StoredDocument.decode(from: &documentReader)
+            guard documentReader.isAtEnd else {
+                throw FormatError.corrupt(file: name, reason: "document \(docID) has trailing bytes")
+            }
+            return document
+        }
+    }
+
+    private func entry(_ block: Int) throws -> StoredFieldsLayout.BlockEntry {
+        var reader = ByteReader(body, offset: indexOffset + block * StoredFieldsLayout.entrySize, file: name)
+        return try StoredFieldsLayout.BlockEntry.decode(from: &reader)
+    }
+
+    private func inflatedBlock(_ block: Int) throws -> [UInt8] {
+        if let cached = lastBlock.withLock({ $0 }), cached.block == block { return cached.bytes }
+        let entry = try entry(block)
+        // init checked that blocks are contiguous and end at indexOffset.
+        let start = Int(entry.offset)
+        let compressed = UnsafeRawBufferPointer(rebasing: body[start..<(start + Int(entry.compressedSize))])
+        let raw = try Zlib.decompress(compressed, originalSize: Int(entry.rawSize))
+        lastBlock.withLock { $0 = (block, raw) }
+        return raw
+    }
+}

@@ -1,0 +1,83 @@
+/// Writes a segment's stored fields: each document's id and original field values, in
+/// zlib-compressed blocks with an index for random access by document ID.
+///
+/// Call `add(_:)` once per document in document-ID order (IDs are implicit: 0, 1, 2, …), then
+/// `finish()`. Documents are appended to a raw block, each prefixed with its byte length; when
+/// the block reaches `blockSize` bytes it is compressed and a new one begins (so a document
+/// larger than `blockSize` gets a block of its own). Layout (docs/FORMAT.md §6):
+///
+///     body     := compressedBlock*  blockEntry[blockCount]  documentCount: u32  blockCount: u32  indexOffset: u64
+///     rawBlock := (documentLength: varint  id: string  fieldCount: varint  (name: string  value: string)*)*
+public struct StoredFieldsWriter: Sendable {
+    /// Uncompressed bytes per block before it is compressed: 16 KiB holds a few typical
+    /// documents, compresses well, and inflates in tens of microseconds for one `GET`.
+    public let blockSize: Int
+    /// zlib level, 0…9.
+    public let level: Int32
+
+    private var body = ByteWriter()
+    private var entries: [StoredFieldsLayout.BlockEntry] = []
+    private var block = ByteWriter()
+    private var scratch = ByteWriter()
+    private var blockFirstDocID: UInt32 = 0
+    private var documentCount: UInt32 = 0
+
+    /// - Parameters:
+    ///   - blockSize: uncompressed bytes that close a block (at least 1).
+    ///   - level: zlib compression level, 0 (store) … 9 (smallest).
+    public init(blockSize: Int = 16 * 1024, level: Int32 = 6) {
+        precondition(blockSize >= 1, "blockSize must be positive")
+        self.blockSize = blockSize
+        self.level = level
+    }
+
+    /// Number of documents added so far (the next document's ID).
+    public var count: Int { Int(documentCount) }
+
+    /// Appends the next document (its ID is `count` before the call).
+    ///
+    /// - Throws: `FormatError.compression` if zlib fails, `FormatError.corrupt` if the segment
+    ///   would exceed `UInt32.max` documents or a block `UInt32.max` bytes.
+    public mutating func add(_ document: StoredDocument) throws {
+        guard documentCount < UInt32.max else {
+            throw FormatError.corrupt(file: "stored fields (writing)", reason: "too many documents")
+        }
+        scratch.removeAll()
+        document.encode(into: &scratch)
+        block.writeVarint(scratch.count)
+        block.write(bytes: scratch.bytes)
+        documentCount += 1
+        if block.count >= blockSize { try flushBlock() }
+    }
+
+    /// The complete framed file (kind `.storedFields`). Compresses the last partial block.
+    ///
+    /// - Throws: `FormatError.compression` if zlib fails.
+    public mutating func finish() throws -> [UInt8] {
+        if block.count > 0 { try flushBlock() }
+        var out = body
+        let indexOffset = out.count
+        for entry in entries { entry.encode(into: &out) }
+        out.write(documentCount)
+        out.write(UInt32(entries.count))
+        out.write(UInt64(indexOffset))
+        return FileFraming.frame(out.bytes, kind: .storedFields)
+    }
+
+    private mutating func flushBlock() throws {
+        guard block.count <= Int(UInt32.max) else {
+            throw FormatError.corrupt(file: "stored fields (writing)", reason: "block of \(block.count) bytes")
+        }
+        let compressed = try Zlib.compress(block.bytes, level: level)
+        guard compressed.count <= Int(UInt32.max) else {
+            throw FormatError.compression(reason: "compressed block of \(compressed.count) bytes")
+        }
+        entries.append(
+            .init(
+                firstDocID: blockFirstDocID, offset: UInt64(body.count),
+                compressedSize: UInt32(compressed.count), rawSize: UInt32(block.count)))
+        body.write(bytes: compressed)
+        block.removeAll()
+        blockFirstDocID = documentCount
+    }
+}
