@@ -26,8 +26,9 @@ public final class FieldNormsReader: @unchecked Sendable {
         var reader = ByteReader(body, file: name)
         let fieldCount = Int(try reader.readUInt32())
         let documentCount = Int(try reader.readUInt32())
-        // Both are < 2^32, so the product fits in Int (64-bit).
-        guard UInt64(reader.remaining) == UInt64(fieldCount) * UInt64(documentCount) * 4 else {
+        // Both are < 2^32, so their product fits in UInt64; times 4 might not.
+        let (size, overflow) = (UInt64(fieldCount) * UInt64(documentCount)).multipliedReportingOverflow(by: 4)
+        guard !overflow, UInt64(reader.remaining) == size else {
             throw FormatError.corrupt(
                 file: name,
                 reason: "\(reader.remaining) bytes of lengths for \(fieldCount) fields × \(documentCount) documents")

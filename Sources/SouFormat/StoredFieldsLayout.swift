@@ -18,6 +18,8 @@ enum StoredFieldsLayout {
     /// deflate cannot expand data by more than about 1032:1, so a larger `rawSize` is corrupt
     /// (and would otherwise make the reader allocate whatever a damaged file asks for).
     static let maximumExpansion = 1100
+    /// The smallest encoded document: `documentLength`, an empty id's length, `fieldCount` 0.
+    static let minimumDocumentSize = 3
 
     struct BlockEntry: Sendable, Equatable {
         var firstDocID: UInt32

@@ -48,16 +48,34 @@ public final class StoredFieldsReader: @unchecked Sendable {
         }
         var index = ByteReader(body, offset: Int(indexOffset), file: name)
         var expectedOffset: UInt64 = 0
-        var previousFirst: UInt32? = nil
-        for block in 0..<Int(blockCount) {
-            let entry = try StoredFieldsLayout.BlockEntry.decode(from: &index)
-            let firstInOrder = previousFirst.map { entry.firstDocID > $0 } ?? (entry.firstDocID == 0)
-            guard firstInOrder, entry.firstDocID < documentCount, entry.offset == expectedOffset,
+        var previous: StoredFieldsLayout.BlockEntry? = nil
+        for block in 0...Int(blockCount) {
+            // One step behind, so each block's document count (next first ID − first ID) is known.
+            let entry: StoredFieldsLayout.BlockEntry
+            if block < Int(blockCount) {
+                entry = try StoredFieldsLayout.BlockEntry.decode(from: &index)
+            } else {
+                entry = .init(firstDocID: documentCount, offset: indexOffset, compressedSize: 0, rawSize: 0)
+            }
+            if let previous {
+                // First IDs strictly increase (the sentinel's is documentCount), and a document
+                // takes at least three raw bytes (length, id length, field count).
+                guard entry.firstDocID > previous.firstDocID else {
+                    throw FormatError.corrupt(file: name, reason: "block \(block) first document ID out of order")
+                }
+                let documents = UInt64(entry.firstDocID - previous.firstDocID)
+                guard documents * UInt64(StoredFieldsLayout.minimumDocumentSize) <= UInt64(previous.rawSize) else {
+                    throw FormatError.corrupt(
+                        file: name, reason: "block \(block - 1) cannot hold \(documents) documents in \(previous.rawSize) bytes")
+                }
+            }
+            guard block < Int(blockCount) else { break }
+            guard previous != nil || entry.firstDocID == 0, entry.firstDocID < documentCount, entry.offset == expectedOffset,
                 UInt64(entry.rawSize) <= UInt64(entry.compressedSize) * UInt64(StoredFieldsLayout.maximumExpansion)
             else {
                 throw FormatError.corrupt(file: name, reason: "block \(block) entry \(entry) is inconsistent")
             }
-            previousFirst = entry.firstDocID
+            previous = entry
             expectedOffset += UInt64(entry.compressedSize)
         }
         guard expectedOffset == indexOffset else {

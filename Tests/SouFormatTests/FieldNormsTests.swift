@@ -62,6 +62,8 @@ import Testing
         #expect(throws: FormatError.self) { _ = try FieldNormsReader(file: storageMappedFile(FileFraming.frame(body, kind: .fieldNorms))) }
         body[0] = 0xFF
         #expect(throws: FormatError.self) { _ = try FieldNormsReader(file: storageMappedFile(FileFraming.frame(body, kind: .fieldNorms))) }
+        body.replaceSubrange(0..<8, with: [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF])  // 4 × (2^32−1)² overflows 64 bits
+        #expect(throws: FormatError.self) { _ = try FieldNormsReader(file: storageMappedFile(FileFraming.frame(body, kind: .fieldNorms))) }
         #expect(throws: FormatError.self) { _ = try FieldNormsReader(file: storageMappedFile(FileFraming.frame([1, 0, 0], kind: .fieldNorms))) }
         try exerciseReframedCorruptions(file, kind: .fieldNorms, trials: 200, random: &random) { mapped in
             let reader = try FieldNormsReader(file: mapped)

@@ -60,7 +60,9 @@ func exerciseReframedCorruptions(
 ) throws {
     let body = Array(file[FileFraming.headerSize..<(file.count - FileFraming.footerSize)])
     guard !body.isEmpty else { return }
-    for _ in 0..<trials {
+    // SOU_FUZZ_SCALE=100 runs a hundred times as many trials (for a longer local soak).
+    let scale = getenv("SOU_FUZZ_SCALE").flatMap { Int(String(cString: $0)) } ?? 1
+    for _ in 0..<(trials * max(scale, 1)) {
         var corrupt = body
         for _ in 0..<Int.random(in: 1...3, using: &random) {
             corrupt[Int.random(in: corrupt.indices, using: &random)] ^= UInt8.random(in: 1...255, using: &random)
