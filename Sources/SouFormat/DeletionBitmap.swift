@@ -45,7 +45,10 @@ public struct DeletionBitmap: Sendable, Equatable {
         let deletedCount = Int(try reader.readUInt32())
         let wordCount = (documentCount + 63) / 64
         guard reader.remaining == wordCount * 8 else {
-            throw FormatError.corrupt(file: file, reason: "\(reader.remaining) bytes of bits for \(documentCount) documents")
+            throw FormatError.corrupt(
+                file: file,
+                reason: "\(reader.remaining) bytes of bits for \(documentCount) documents"
+            )
         }
         var words = [UInt64](repeating: 0, count: wordCount)
         var population = 0

@@ -31,14 +31,15 @@ public final class FieldNormsReader: @unchecked Sendable {
         guard !overflow, UInt64(reader.remaining) == size else {
             throw FormatError.corrupt(
                 file: name,
-                reason: "\(reader.remaining) bytes of lengths for \(fieldCount) fields × \(documentCount) documents")
+                reason: "\(reader.remaining) bytes of lengths for \(fieldCount) fields × \(documentCount) documents"
+            )
         }
         let lengths = try reader.readBytes(reader.remaining)
         var sums = [UInt64](repeating: 0, count: fieldCount)
         for field in 0..<fieldCount {
             var sum: UInt64 = 0
-            for doc in 0..<documentCount {
-                sum &+= UInt64(UInt32(littleEndian: lengths.loadUnaligned(fromByteOffset: (field * documentCount + doc) * 4, as: UInt32.self)))
+            for offset in stride(from: field * documentCount * 4, to: (field + 1) * documentCount * 4, by: 4) {
+                sum &+= UInt64(lengths.loadUnaligned(fromByteOffset: offset, as: UInt32.self).littleEndian)
             }
             sums[field] = sum
         }
@@ -57,7 +58,9 @@ public final class FieldNormsReader: @unchecked Sendable {
     public func length(doc: UInt32, field: Int) -> UInt32 {
         let doc = Int(doc)
         guard doc < documentCount, field >= 0, field < fieldCount else { return 0 }
-        return UInt32(littleEndian: lengths.loadUnaligned(fromByteOffset: (field * documentCount + doc) * 4, as: UInt32.self))
+        return UInt32(
+            littleEndian: lengths.loadUnaligned(fromByteOffset: (field * documentCount + doc) * 4, as: UInt32.self)
+        )
     }
 
     /// The sum of `field`'s lengths over every document (live or deleted), for BM25's average

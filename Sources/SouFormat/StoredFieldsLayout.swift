@@ -36,8 +36,11 @@ enum StoredFieldsLayout {
 
         static func decode(from reader: inout ByteReader) throws -> BlockEntry {
             BlockEntry(
-                firstDocID: try reader.readUInt32(), offset: try reader.readUInt64(),
-                compressedSize: try reader.readUInt32(), rawSize: try reader.readUInt32())
+                firstDocID: try reader.readUInt32(),
+                offset: try reader.readUInt64(),
+                compressedSize: try reader.readUInt32(),
+                rawSize: try reader.readUInt32()
+            )
         }
     }
 }

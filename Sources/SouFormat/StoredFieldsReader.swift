@@ -44,7 +44,9 @@ public final class StoredFieldsReader: @unchecked Sendable {
             (blockCount == 0) == (documentCount == 0), blockCount <= documentCount
         else {
             throw FormatError.corrupt(
-                file: name, reason: "\(documentCount) documents in \(blockCount) blocks disagree with the index size")
+                file: name,
+                reason: "\(documentCount) documents in \(blockCount) blocks disagree with the index size"
+            )
         }
         var index = ByteReader(body, offset: Int(indexOffset), file: name)
         var expectedOffset: UInt64 = 0
@@ -66,11 +68,14 @@ public final class StoredFieldsReader: @unchecked Sendable {
                 let documents = UInt64(entry.firstDocID - previous.firstDocID)
                 guard documents * UInt64(StoredFieldsLayout.minimumDocumentSize) <= UInt64(previous.rawSize) else {
                     throw FormatError.corrupt(
-                        file: name, reason: "block \(block - 1) cannot hold \(documents) documents in \(previous.rawSize) bytes")
+                        file: name,
+                        reason: "block \(block - 1) cannot hold \(documents) documents in \(previous.rawSize) bytes"
+                    )
                 }
             }
             guard block < Int(blockCount) else { break }
-            guard previous != nil || entry.firstDocID == 0, entry.firstDocID < documentCount, entry.offset == expectedOffset,
+            guard previous != nil || entry.firstDocID == 0, entry.firstDocID < documentCount,
+                entry.offset == expectedOffset,
                 UInt64(entry.rawSize) <= UInt64(entry.compressedSize) * UInt64(StoredFieldsLayout.maximumExpansion)
             else {
                 throw FormatError.corrupt(file: name, reason: "block \(block) entry \(entry) is inconsistent")

@@ -74,8 +74,12 @@ public struct StoredFieldsWriter: Sendable {
         }
         entries.append(
             .init(
-                firstDocID: blockFirstDocID, offset: UInt64(body.count),
-                compressedSize: UInt32(compressed.count), rawSize: UInt32(block.count)))
+                firstDocID: blockFirstDocID,
+                offset: UInt64(body.count),
+                compressedSize: UInt32(compressed.count),
+                rawSize: UInt32(block.count)
+            )
+        )
         body.write(bytes: compressed)
         block.removeAll()
         blockFirstDocID = documentCount

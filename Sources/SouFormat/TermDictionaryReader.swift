@@ -48,7 +48,9 @@ public final class TermDictionaryReader: @unchecked Sendable {
             UInt64(trailerOffset) - indexOffset == UInt64(blockCount) * UInt64(TermDictionaryLayout.indexEntrySize)
         else {
             throw FormatError.corrupt(
-                file: name, reason: "\(termCount) terms, \(blockCount) blocks of \(termsPerBlock) and the index size disagree")
+                file: name,
+                reason: "\(termCount) terms, \(blockCount) blocks of \(termsPerBlock) and the index size disagree"
+            )
         }
         // Block offsets: the first is 0, they strictly increase, all lie before the index.
         var index = ByteReader(body, offset: Int(indexOffset), file: name)

@@ -70,7 +70,8 @@ public enum Zlib {
             let produced = originalSize - Int(stream.avail_out)
             initialized = produced
             if result != Z_STREAM_END {
-                failure = result == Z_BUF_ERROR && stream.avail_out == 0
+                failure =
+                    result == Z_BUF_ERROR && stream.avail_out == 0
                     ? "stream is longer than \(originalSize) bytes"
                     : "inflate failed (\(result)) after \(produced) bytes"
             } else if produced != originalSize {

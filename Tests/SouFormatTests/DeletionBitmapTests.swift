@@ -52,11 +52,13 @@ import Testing
         for doc: UInt32 in [0, 5, 63, 64, 99] { bitmap.delete(doc) }
         let file = bitmap.encode()
         // The worked example of docs/FORMAT.md §8.
-        #expect(Array(file[8..<(file.count - 4)]) == [
-            100, 0, 0, 0, 5, 0, 0, 0,  // documentCount 100, deletedCount 5
-            0x21, 0, 0, 0, 0, 0, 0, 0x80,  // word 0: docs 0, 5, 63
-            0x01, 0, 0, 0, 0x08, 0, 0, 0,  // word 1: docs 64, 99
-        ])
+        #expect(
+            Array(file[8..<(file.count - 4)]) == [
+                100, 0, 0, 0, 5, 0, 0, 0,  // documentCount 100, deletedCount 5
+                0x21, 0, 0, 0, 0, 0, 0, 0x80,  // word 0: docs 0, 5, 63
+                0x01, 0, 0, 0, 0x08, 0, 0, 0,  // word 1: docs 64, 99
+            ]
+        )
         print("deletions example crc32", file.suffix(4).map { String($0, radix: 16) })
         try expectEveryFlipRejected(file, trials: 200, random: &random) { _ = try DeletionBitmap(file: $0) }
         // popcount ≠ deletedCount
@@ -64,15 +66,28 @@ import Testing
         #expect(throws: FormatError.self) { _ = try DeletionBitmap(file: Self.reframe(file) { $0[8] ^= 0x02 }) }
         // a bit past documentCount (doc 100 = bit 36 of word 1) with the count adjusted
         #expect(throws: FormatError.self) {
-            _ = try DeletionBitmap(file: Self.reframe(file) { $0[4] = 6; $0[16 + 4] |= 0x10 })
+            _ = try DeletionBitmap(
+                file: Self.reframe(file) {
+                    $0[4] = 6; $0[16 + 4] |= 0x10
+                }
+            )
         }
         // size disagrees with documentCount
         #expect(throws: FormatError.self) { _ = try DeletionBitmap(file: Self.reframe(file) { $0[0] = 200 }) }
         #expect(throws: FormatError.self) { _ = try DeletionBitmap(file: Self.reframe(file) { $0.removeLast() }) }
-        #expect(throws: FormatError.self) { _ = try DeletionBitmap(file: storageMappedFile(FileFraming.frame([], kind: .deletions))) }
-        #expect(throws: FormatError.self) { _ = try DeletionBitmap(file: storageMappedFile(FileFraming.frame([0, 0, 0, 0, 0, 0, 0, 0], kind: .fieldNorms))) }
+        #expect(throws: FormatError.self) {
+            _ = try DeletionBitmap(file: storageMappedFile(FileFraming.frame([], kind: .deletions)))
+        }
+        #expect(throws: FormatError.self) {
+            _ = try DeletionBitmap(
+                file: storageMappedFile(FileFraming.frame([0, 0, 0, 0, 0, 0, 0, 0], kind: .fieldNorms))
+            )
+        }
         // The empty bitmap is valid.
-        #expect(try DeletionBitmap(file: Self.reframe(file) { $0 = [0, 0, 0, 0, 0, 0, 0, 0] }) == DeletionBitmap(documentCount: 0))
+        #expect(
+            try DeletionBitmap(file: Self.reframe(file) { $0 = [0, 0, 0, 0, 0, 0, 0, 0] })
+                == DeletionBitmap(documentCount: 0)
+        )
         try exerciseReframedCorruptions(file, kind: .deletions, trials: 200, random: &random) { mapped in
             let decoded = try DeletionBitmap(file: mapped)
             for doc in 0..<UInt32(130) { _ = decoded.isDeleted(doc) }

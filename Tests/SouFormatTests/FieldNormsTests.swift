@@ -10,7 +10,8 @@ import Testing
         var expected: [[UInt32]] = []
         for _ in 0..<documentCount {
             var lengths = (0..<fieldCount).map { _ in
-                Bool.random(using: &random) ? UInt32.random(in: 0...50, using: &random) : UInt32.random(in: 0...UInt32.max, using: &random)
+                Bool.random(using: &random)
+                    ? UInt32.random(in: 0...50, using: &random) : UInt32.random(in: 0...UInt32.max, using: &random)
             }
             // Sometimes leave trailing fields out: they read back as 0.
             let given = Int.random(in: 0...fieldCount, using: &random)
@@ -42,11 +43,13 @@ import Testing
         writer.add(lengths: [3, 7])
         writer.add(lengths: [4, 0x0102])
         let file = writer.finish()
-        #expect(Array(file[8..<(file.count - 4)]) == [
-            2, 0, 0, 0, 2, 0, 0, 0,  // fieldCount 2, documentCount 2
-            3, 0, 0, 0, 4, 0, 0, 0,  // field 0: doc 0, doc 1
-            7, 0, 0, 0, 2, 1, 0, 0,  // field 1: doc 0, doc 1
-        ])
+        #expect(
+            Array(file[8..<(file.count - 4)]) == [
+                2, 0, 0, 0, 2, 0, 0, 0,  // fieldCount 2, documentCount 2
+                3, 0, 0, 0, 4, 0, 0, 0,  // field 0: doc 0, doc 1
+                7, 0, 0, 0, 2, 1, 0, 0,  // field 1: doc 0, doc 1
+            ]
+        )
         print("field norms example crc32", file.suffix(4).map { String($0, radix: 16) })
     }
 
@@ -59,12 +62,20 @@ import Testing
         // Size that disagrees with the counts, with a valid checksum.
         var body = Array(file[8..<(file.count - 4)])
         body.removeLast(4)
-        #expect(throws: FormatError.self) { _ = try FieldNormsReader(file: storageMappedFile(FileFraming.frame(body, kind: .fieldNorms))) }
+        #expect(throws: FormatError.self) {
+            _ = try FieldNormsReader(file: storageMappedFile(FileFraming.frame(body, kind: .fieldNorms)))
+        }
         body[0] = 0xFF
-        #expect(throws: FormatError.self) { _ = try FieldNormsReader(file: storageMappedFile(FileFraming.frame(body, kind: .fieldNorms))) }
+        #expect(throws: FormatError.self) {
+            _ = try FieldNormsReader(file: storageMappedFile(FileFraming.frame(body, kind: .fieldNorms)))
+        }
         body.replaceSubrange(0..<8, with: [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF])  // 4 × (2^32−1)² overflows 64 bits
-        #expect(throws: FormatError.self) { _ = try FieldNormsReader(file: storageMappedFile(FileFraming.frame(body, kind: .fieldNorms))) }
-        #expect(throws: FormatError.self) { _ = try FieldNormsReader(file: storageMappedFile(FileFraming.frame([1, 0, 0], kind: .fieldNorms))) }
+        #expect(throws: FormatError.self) {
+            _ = try FieldNormsReader(file: storageMappedFile(FileFraming.frame(body, kind: .fieldNorms)))
+        }
+        #expect(throws: FormatError.self) {
+            _ = try FieldNormsReader(file: storageMappedFile(FileFraming.frame([1, 0, 0], kind: .fieldNorms)))
+        }
         try exerciseReframedCorruptions(file, kind: .fieldNorms, trials: 200, random: &random) { mapped in
             let reader = try FieldNormsReader(file: mapped)
             for doc in 0..<UInt32(120) { for field in -1..<5 { _ = reader.length(doc: doc, field: field) } }

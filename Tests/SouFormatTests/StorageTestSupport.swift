@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import Testing
 
@@ -40,9 +40,14 @@ func storageMappedFile(_ bytes: [UInt8], name: String = "storage-test") throws -
 /// Flips one byte at each of `trials` random offsets of `file` and checks that `open` throws a
 /// `FormatError` every time (the CRC or a structural check catches it; nothing crashes).
 func expectEveryFlipRejected(
-    _ file: [UInt8], trials: Int, random: inout StorageTestRandom, open: (MappedFile) throws -> Void
+    _ file: [UInt8],
+    trials: Int,
+    random: inout StorageTestRandom,
+    open: (MappedFile) throws -> Void
 ) throws {
-    let offsets = file.count <= trials ? Array(file.indices) : (0..<trials).map { _ in Int.random(in: file.indices, using: &random) }
+    let offsets =
+        file.count <= trials
+        ? Array(file.indices) : (0..<trials).map { _ in Int.random(in: file.indices, using: &random) }
     for offset in offsets {
         var corrupt = file
         corrupt[offset] ^= UInt8.random(in: 1...255, using: &random)
@@ -55,7 +60,10 @@ func expectEveryFlipRejected(
 /// checks (not the checksum) must cope: `exercise` may succeed or throw `FormatError`, but must
 /// not crash or throw anything else.
 func exerciseReframedCorruptions(
-    _ file: [UInt8], kind: FileKind, trials: Int, random: inout StorageTestRandom,
+    _ file: [UInt8],
+    kind: FileKind,
+    trials: Int,
+    random: inout StorageTestRandom,
     exercise: (MappedFile) throws -> Void
 ) throws {
     let body = Array(file[FileFraming.headerSize..<(file.count - FileFraming.footerSize)])

@@ -30,7 +30,10 @@ import Testing
                 if Int.random(in: 0..<40, using: &random) == 0 {
                     value += String(repeating: "大同 large value ", count: blockSize / 8 + 1)
                 }
-                return StoredField(name: ["title", "body", "tags", "作者", ""].randomElement(using: &random)!, value: value)
+                return StoredField(
+                    name: ["title", "body", "tags", "作者", ""].randomElement(using: &random)!,
+                    value: value
+                )
             }
             return StoredDocument(id: "doc-\(n)-" + randomString(&random, maxPieces: 2), fields: fields)
         }
@@ -66,22 +69,31 @@ import Testing
         var writer = StoredFieldsWriter(level: 0)
         try writer.add(StoredDocument(id: "d1", fields: [StoredField(name: "title", value: "大同")]))
         let file = try writer.finish()
-        let raw: [UInt8] = [0x11, 0x02, 0x64, 0x31, 0x01, 0x05, 0x74, 0x69, 0x74, 0x6C, 0x65, 0x06, 0xE5, 0xA4, 0xA7, 0xE5, 0x90, 0x8C]
+        let raw: [UInt8] = [
+            0x11, 0x02, 0x64, 0x31, 0x01, 0x05, 0x74, 0x69, 0x74, 0x6C, 0x65, 0x06, 0xE5, 0xA4, 0xA7, 0xE5, 0x90, 0x8C,
+        ]
         let body = Array(file[8..<(file.count - 4)])
         #expect(Array(body.prefix(7)) == [0x78, 0x01, 0x01, 0x12, 0x00, 0xED, 0xFF])
         #expect(Array(body[7..<25]) == raw)
-        #expect(Array(body.suffix(36)) == [
-            0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,  // firstDocID 0, offset 0
-            0x1D, 0x00, 0x00, 0x00, 0x12, 0x00, 0x00, 0x00,  // compressedSize 29, rawSize 18
-            0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,  // documentCount 1, blockCount 1
-            0x1D, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,  // indexOffset 29
-        ])
+        #expect(
+            Array(body.suffix(36)) == [
+                0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,  // firstDocID 0, offset 0
+                0x1D, 0x00, 0x00, 0x00, 0x12, 0x00, 0x00, 0x00,  // compressedSize 29, rawSize 18
+                0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,  // documentCount 1, blockCount 1
+                0x1D, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,  // indexOffset 29
+            ]
+        )
         print("stored fields example", file.map { String($0, radix: 16) }.joined(separator: " "))
     }
 
     @Test func subscriptFindsFirstFieldByName() {
         let document = StoredDocument(
-            id: "x", fields: [.init(name: "title", value: "大同"), .init(name: "title", value: "second"), .init(name: "body", value: "")])
+            id: "x",
+            fields: [
+                .init(name: "title", value: "大同"), .init(name: "title", value: "second"),
+                .init(name: "body", value: ""),
+            ]
+        )
         #expect(document[field: "title"] == "大同")
         #expect(document[field: "body"] == "")
         #expect(document[field: "missing"] == nil)
@@ -111,8 +123,12 @@ import Testing
         var random = StorageTestRandom(seed: StorageTestRandom.printedSeed("stored flips"))
         let file = try Self.write(Self.randomDocuments(100, random: &random, blockSize: 512), blockSize: 512)
         try expectEveryFlipRejected(file, trials: 300, random: &random) { _ = try StoredFieldsReader(file: $0) }
-        #expect(throws: FormatError.self) { _ = try StoredFieldsReader(file: storageMappedFile(Array(file.dropLast(9)))) }
-        #expect(throws: FormatError.self) { _ = try StoredFieldsReader(file: storageMappedFile(FileFraming.frame([0, 1], kind: .storedFields))) }
+        #expect(throws: FormatError.self) {
+            _ = try StoredFieldsReader(file: storageMappedFile(Array(file.dropLast(9))))
+        }
+        #expect(throws: FormatError.self) {
+            _ = try StoredFieldsReader(file: storageMappedFile(FileFraming.frame([0, 1], kind: .storedFields)))
+        }
     }
 
     @Test func impossibleDocumentCountIsRejected() throws {

@@ -37,10 +37,14 @@ import Testing
 
     static func randomInfo(random: inout StorageTestRandom) -> TermInfo {
         TermInfo(
-            documentFrequency: UInt32.random(in: 0...UInt32.max, using: &random) >> UInt32.random(in: 0...31, using: &random),
-            postingsOffset: UInt64.random(in: 0...UInt64.max, using: &random) >> UInt64.random(in: 0...63, using: &random),
-            positionsOffset: UInt64.random(in: 0...UInt64.max, using: &random) >> UInt64.random(in: 0...63, using: &random),
-            totalTermFrequency: UInt64.random(in: 0...UInt64.max, using: &random) >> UInt64.random(in: 0...63, using: &random)
+            documentFrequency: UInt32.random(in: 0...UInt32.max, using: &random)
+                >> UInt32.random(in: 0...31, using: &random),
+            postingsOffset: UInt64.random(in: 0...UInt64.max, using: &random)
+                >> UInt64.random(in: 0...63, using: &random),
+            positionsOffset: UInt64.random(in: 0...UInt64.max, using: &random)
+                >> UInt64.random(in: 0...63, using: &random),
+            totalTermFrequency: UInt64.random(in: 0...UInt64.max, using: &random)
+                >> UInt64.random(in: 0...63, using: &random)
         )
     }
 
@@ -76,7 +80,7 @@ import Testing
         }
         // Absent keys: before the first, after the last, between neighbours, random.
         var absent: [[UInt8]] = [[0xFF] + Array(repeating: 0xFF, count: 41), Array(repeating: 0x00, count: 41)]
-        if let first = keys.first, !first.isEmpty { absent.append([]) ; absent.append(Array(first.dropLast())) }
+        if let first = keys.first, !first.isEmpty { absent.append([]); absent.append(Array(first.dropLast())) }
         if let last = keys.last { absent.append(last + [0x00]); absent.append(last + [0xFF, 0xFF]) }
         for (a, b) in zip(keys, keys.dropFirst()) where Int.random(in: 0..<4, using: &random) == 0 {
             absent.append(a + [0x00])
@@ -121,10 +125,15 @@ import Testing
     @Test func cjkFieldKeysAndSlotPrefix() throws {
         // Field 1 holds 大, 大同, 大学; field 2 holds 大同. A slot "field 1, prefix 大" yields field 1's three.
         let info = TermInfo(documentFrequency: 1, postingsOffset: 0, positionsOffset: 0, totalTermFrequency: 1)
-        var keys = [[1] + Array("大".utf8), [1] + Array("大同".utf8), [1] + Array("大学".utf8), [2] + Array("大同".utf8), [1] + Array("a".utf8)]
+        var keys = [
+            [1] + Array("大".utf8), [1] + Array("大同".utf8), [1] + Array("大学".utf8), [2] + Array("大同".utf8),
+            [1] + Array("a".utf8),
+        ]
         keys.sort { $0.lexicographicallyPrecedes($1) }
         let reader = try Self.build(keys, keys.map { _ in info }, termsPerBlock: 2)
-        let got = try Self.collect(reader, prefix: [1] + Array("大".utf8)).map { String(decoding: $0.0.dropFirst(), as: UTF8.self) }
+        let got = try Self.collect(reader, prefix: [1] + Array("大".utf8)).map {
+            String(decoding: $0.0.dropFirst(), as: UTF8.self)
+        }
         #expect(got == ["大", "大同", "大学"].sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
         #expect(try reader.lookup([2] + Array("大".utf8)) == nil)
     }
@@ -146,9 +155,18 @@ import Testing
     /// The worked example of docs/FORMAT.md §5, byte for byte.
     @Test func workedExampleMatchesFormatDocument() throws {
         var writer = TermDictionaryWriter(termsPerBlock: 2)
-        try writer.add([0x01] + Array("ab".utf8), TermInfo(documentFrequency: 2, postingsOffset: 0, positionsOffset: 0, totalTermFrequency: 3))
-        try writer.add([0x01] + Array("ac".utf8), TermInfo(documentFrequency: 1, postingsOffset: 10, positionsOffset: 5, totalTermFrequency: 1))
-        try writer.add([0x01] + Array("b".utf8), TermInfo(documentFrequency: 1, postingsOffset: 18, positionsOffset: 8, totalTermFrequency: 2))
+        try writer.add(
+            [0x01] + Array("ab".utf8),
+            TermInfo(documentFrequency: 2, postingsOffset: 0, positionsOffset: 0, totalTermFrequency: 3)
+        )
+        try writer.add(
+            [0x01] + Array("ac".utf8),
+            TermInfo(documentFrequency: 1, postingsOffset: 10, positionsOffset: 5, totalTermFrequency: 1)
+        )
+        try writer.add(
+            [0x01] + Array("b".utf8),
+            TermInfo(documentFrequency: 1, postingsOffset: 18, positionsOffset: 8, totalTermFrequency: 2)
+        )
         let file = writer.finish()
         let body: [UInt8] = [
             0x00, 0x03, 0x01, 0x61, 0x62, 0x02, 0x00, 0x00, 0x03,  // block 0: "\u{1}ab" whole
@@ -173,10 +191,16 @@ import Testing
         let file = writer.finish()
         try expectEveryFlipRejected(file, trials: 300, random: &random) { _ = try TermDictionaryReader(file: $0) }
         // Wrong kind, truncated, empty.
-        #expect(throws: FormatError.self) { _ = try TermDictionaryReader(file: storageMappedFile(FileFraming.frame([], kind: .postings))) }
-        #expect(throws: FormatError.self) { _ = try TermDictionaryReader(file: storageMappedFile(Array(file.dropLast(5)))) }
+        #expect(throws: FormatError.self) {
+            _ = try TermDictionaryReader(file: storageMappedFile(FileFraming.frame([], kind: .postings)))
+        }
+        #expect(throws: FormatError.self) {
+            _ = try TermDictionaryReader(file: storageMappedFile(Array(file.dropLast(5))))
+        }
         #expect(throws: FormatError.self) { _ = try TermDictionaryReader(file: storageMappedFile([])) }
-        #expect(throws: FormatError.self) { _ = try TermDictionaryReader(file: storageMappedFile(FileFraming.frame([1, 2, 3], kind: .termDictionary))) }
+        #expect(throws: FormatError.self) {
+            _ = try TermDictionaryReader(file: storageMappedFile(FileFraming.frame([1, 2, 3], kind: .termDictionary)))
+        }
     }
 
     @Test func corruptBodyWithValidChecksumNeverCrashes() throws {
