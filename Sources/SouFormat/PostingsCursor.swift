@@ -121,13 +121,15 @@ public struct PostingsCursor {
     /// Reads only the current block's positions (from its skip entry's offset), continuing
     /// where the previous call in the same block stopped. Empty at the end or when corrupt.
     public mutating func positions(into buffer: inout [UInt32]) {
-        buffer.removeAll(keepingCapacity: true)
-        guard doc != Self.noMoreDocs, let base = positionsBody.baseAddress else { return }
+        guard doc != Self.noMoreDocs, let base = positionsBody.baseAddress else {
+            buffer.removeAll(keepingCapacity: true)
+            return
+        }
         let entry = current.entry
-        let blockStart = UInt64(positionsStart) + entry.positionsOffset
-        let blockEnd = blockStart + entry.positionsLength
-        guard blockEnd <= UInt64(positionsBody.count) else { return corrupt() }
-        let end = Int(blockEnd)
+        let blockStart = UInt64(positionsStart) &+ entry.positionsOffset
+        guard blockStart <= UInt64(positionsBody.count), entry.positionsLength <= UInt64(positionsBody.count) - blockStart
+        else { return corruptPositions(&buffer) }
+        let end = Int(blockStart &+ entry.positionsLength)
         if positionsDocIndex > index {
             positionsDocIndex = 0
             positionsByteOffset = Int(blockStart)
@@ -135,24 +137,32 @@ public struct PostingsCursor {
         var skipped: UInt64 = 0
         for i in positionsDocIndex..<index { skipped &+= UInt64(frequencies.value(at: i)) }
         var offset = positionsByteOffset
-        guard BoundedVarint.skip(skipped, base, &offset, end: end) else { return corrupt() }
+        guard BoundedVarint.skip(skipped, base, &offset, end: end) else { return corruptPositions(&buffer) }
+        // Resize without reallocating once the buffer has grown, then decode in place.
         let count = Int(frequency)
-        buffer.reserveCapacity(count)
-        var position: UInt64 = 0
-        for i in 0..<count {
-            guard let delta = BoundedVarint.read32(base, &offset, end: end), i == 0 || delta > 0 else {
-                buffer.removeAll(keepingCapacity: true)
-                return corrupt()
-            }
-            position &+= UInt64(delta)
-            guard position <= UInt64(UInt32.max) else {
-                buffer.removeAll(keepingCapacity: true)
-                return corrupt()
-            }
-            buffer.append(UInt32(truncatingIfNeeded: position))
+        if buffer.count > count {
+            buffer.removeLast(buffer.count - count)
+        } else if buffer.count < count {
+            buffer.append(contentsOf: repeatElement(0, count: count - buffer.count))
         }
+        let valid = buffer.withUnsafeMutableBufferPointer { out -> Bool in
+            var position: UInt64 = 0
+            for i in 0..<count {
+                guard let delta = BoundedVarint.read32(base, &offset, end: end), i == 0 || delta > 0 else { return false }
+                position &+= UInt64(delta)
+                guard position <= UInt64(UInt32.max) else { return false }
+                out[i] = UInt32(truncatingIfNeeded: position)
+            }
+            return true
+        }
+        guard valid else { return corruptPositions(&buffer) }
         positionsDocIndex = index &+ 1
         positionsByteOffset = offset
+    }
+
+    private mutating func corruptPositions(_ buffer: inout [UInt32]) {
+        buffer.removeAll(keepingCapacity: true)
+        corrupt()
     }
 
     // MARK: Block-max support

@@ -10,10 +10,20 @@ private struct ExpectedTerm {
     var fieldLengths: [UInt32] = []
     var info = TermInfo(documentFrequency: 0, postingsOffset: 0, positionsOffset: 0, totalTermFrequency: 0)
 
-    var frequencies: [UInt32] { positions.map { UInt32($0.count) } }
+    /// Filled by `writeAndOpen`.
+    var frequencies: [UInt32] = []
 
-    /// Index of the first doc ≥ target, by linear scan.
-    func firstIndex(atLeast target: UInt32) -> Int? { docs.firstIndex { $0 >= target } }
+    /// Index of the first doc ≥ target, by binary search (the linear-scan oracle is in
+    /// `advanceMatchesALinearScan`).
+    func firstIndex(atLeast target: UInt32) -> Int? {
+        var low = 0
+        var high = docs.count
+        while low < high {
+            let middle = (low + high) / 2
+            if docs[middle] < target { low = middle + 1 } else { high = middle }
+        }
+        return low < docs.count ? low : nil
+    }
 }
 
 /// Writes `terms` with one `PostingsWriter` and maps the result.
@@ -25,6 +35,7 @@ private func writeAndOpen(_ terms: inout [ExpectedTerm]) throws -> PostingsReade
             writer.add(docID: doc, positions: terms[t].positions[i], fieldLength: terms[t].fieldLengths[i])
         }
         terms[t].info = writer.finishTerm()
+        terms[t].frequencies = terms[t].positions.map { UInt32($0.count) }
     }
     let files = writer.finish()
     return try openPostingsReader(postings: files.postings, positions: files.positions)
@@ -124,11 +135,12 @@ private func randomTerms(_ random: inout PostingsTestRandom) -> [ExpectedTerm] {
                 var cursor = reader.cursor(for: term.info)
                 var target: UInt64 = 0
                 let span = UInt64(term.docs.last ?? 1000) + 2
+                var at = 0  // index of the expected current doc; moves forward by linear scan
                 while true {
                     if random.next() % 5 == 0 {
                         // A plain next() between advances.
-                        let following = term.firstIndex(atLeast: cursor.doc).map { $0 + 1 } ?? term.docs.count
-                        let want = following < term.docs.count ? term.docs[following] : PostingsCursor.noMoreDocs
+                        at = min(at + 1, term.docs.count)
+                        let want = at < term.docs.count ? term.docs[at] : PostingsCursor.noMoreDocs
                         #expect(cursor.next() == want, "seed \(random.seed): next()")
                     }
                     // Small steps, and jumps over many blocks.
@@ -136,11 +148,11 @@ private func randomTerms(_ random: inout PostingsTestRandom) -> [ExpectedTerm] {
                     target = min(target + step, UInt64(UInt32.max))
                     let before = cursor.doc
                     let got = cursor.advance(to: UInt32(target))
-                    let index = term.firstIndex(atLeast: max(UInt32(target), before))
-                    let want = index.map { term.docs[$0] } ?? PostingsCursor.noMoreDocs
+                    while at < term.docs.count && term.docs[at] < UInt32(target) { at += 1 }
+                    let want = at < term.docs.count ? term.docs[at] : PostingsCursor.noMoreDocs
                     #expect(got == want, "seed \(random.seed): advance(to: \(target)) from \(before), df \(term.docs.count)")
                     #expect(cursor.doc == got)
-                    if let index { #expect(cursor.frequency == term.frequencies[index], "seed \(random.seed)") }
+                    if at < term.docs.count { #expect(cursor.frequency == term.frequencies[at], "seed \(random.seed)") }
                     if got == PostingsCursor.noMoreDocs || got != want { break }
                 }
                 #expect(!cursor.isCorrupt)
@@ -183,9 +195,13 @@ private func randomTerms(_ random: inout PostingsTestRandom) -> [ExpectedTerm] {
         let reader = try writeAndOpen(&terms)
         for term in terms {
             // The expected block of each doc: documents 128k ..< 128(k+1).
+            let blockBounds = stride(from: 0, to: term.docs.count, by: 128).map { start in
+                let range = start..<min(term.docs.count, start + 128)
+                return (last: term.docs[range.last!], maxFrequency: term.frequencies[range].max()!,
+                        minFieldLength: term.fieldLengths[range].min()!)
+            }
             func bounds(ofBlock block: Int) -> (last: UInt32, maxFrequency: UInt32, minFieldLength: UInt32) {
-                let range = (block * 128)..<min(term.docs.count, block * 128 + 128)
-                return (term.docs[range.last!], term.frequencies[range].max()!, term.fieldLengths[range].min()!)
+                blockBounds[block]
             }
             var cursor = reader.cursor(for: term.info)
             for (i, doc) in term.docs.enumerated() {
