@@ -98,43 +98,45 @@ public enum BitPacking {
         }
     }
 
+    private typealias Output = UnsafeMutablePointer<UInt32>
+
     // One function per width, each inlining the kernel with a constant width (a single
     // function holding all 31 inlined copies exceeds the inliner's caller-size limit).
-    @inline(never) private static func unpack1(_ s: UnsafeRawPointer, _ o: UnsafeMutablePointer<UInt32>) { unpackBlock(s, o, 1) }
-    @inline(never) private static func unpack2(_ s: UnsafeRawPointer, _ o: UnsafeMutablePointer<UInt32>) { unpackBlock(s, o, 2) }
-    @inline(never) private static func unpack3(_ s: UnsafeRawPointer, _ o: UnsafeMutablePointer<UInt32>) { unpackBlock(s, o, 3) }
-    @inline(never) private static func unpack4(_ s: UnsafeRawPointer, _ o: UnsafeMutablePointer<UInt32>) { unpackBlock(s, o, 4) }
-    @inline(never) private static func unpack5(_ s: UnsafeRawPointer, _ o: UnsafeMutablePointer<UInt32>) { unpackBlock(s, o, 5) }
-    @inline(never) private static func unpack6(_ s: UnsafeRawPointer, _ o: UnsafeMutablePointer<UInt32>) { unpackBlock(s, o, 6) }
-    @inline(never) private static func unpack7(_ s: UnsafeRawPointer, _ o: UnsafeMutablePointer<UInt32>) { unpackBlock(s, o, 7) }
-    @inline(never) private static func unpack8(_ s: UnsafeRawPointer, _ o: UnsafeMutablePointer<UInt32>) { unpackBlock(s, o, 8) }
-    @inline(never) private static func unpack9(_ s: UnsafeRawPointer, _ o: UnsafeMutablePointer<UInt32>) { unpackBlock(s, o, 9) }
-    @inline(never) private static func unpack10(_ s: UnsafeRawPointer, _ o: UnsafeMutablePointer<UInt32>) { unpackBlock(s, o, 10) }
-    @inline(never) private static func unpack11(_ s: UnsafeRawPointer, _ o: UnsafeMutablePointer<UInt32>) { unpackBlock(s, o, 11) }
-    @inline(never) private static func unpack12(_ s: UnsafeRawPointer, _ o: UnsafeMutablePointer<UInt32>) { unpackBlock(s, o, 12) }
-    @inline(never) private static func unpack13(_ s: UnsafeRawPointer, _ o: UnsafeMutablePointer<UInt32>) { unpackBlock(s, o, 13) }
-    @inline(never) private static func unpack14(_ s: UnsafeRawPointer, _ o: UnsafeMutablePointer<UInt32>) { unpackBlock(s, o, 14) }
-    @inline(never) private static func unpack15(_ s: UnsafeRawPointer, _ o: UnsafeMutablePointer<UInt32>) { unpackBlock(s, o, 15) }
-    @inline(never) private static func unpack16(_ s: UnsafeRawPointer, _ o: UnsafeMutablePointer<UInt32>) { unpackBlock(s, o, 16) }
-    @inline(never) private static func unpack17(_ s: UnsafeRawPointer, _ o: UnsafeMutablePointer<UInt32>) { unpackBlock(s, o, 17) }
-    @inline(never) private static func unpack18(_ s: UnsafeRawPointer, _ o: UnsafeMutablePointer<UInt32>) { unpackBlock(s, o, 18) }
-    @inline(never) private static func unpack19(_ s: UnsafeRawPointer, _ o: UnsafeMutablePointer<UInt32>) { unpackBlock(s, o, 19) }
-    @inline(never) private static func unpack20(_ s: UnsafeRawPointer, _ o: UnsafeMutablePointer<UInt32>) { unpackBlock(s, o, 20) }
-    @inline(never) private static func unpack21(_ s: UnsafeRawPointer, _ o: UnsafeMutablePointer<UInt32>) { unpackBlock(s, o, 21) }
-    @inline(never) private static func unpack22(_ s: UnsafeRawPointer, _ o: UnsafeMutablePointer<UInt32>) { unpackBlock(s, o, 22) }
-    @inline(never) private static func unpack23(_ s: UnsafeRawPointer, _ o: UnsafeMutablePointer<UInt32>) { unpackBlock(s, o, 23) }
-    @inline(never) private static func unpack24(_ s: UnsafeRawPointer, _ o: UnsafeMutablePointer<UInt32>) { unpackBlock(s, o, 24) }
-    @inline(never) private static func unpack25(_ s: UnsafeRawPointer, _ o: UnsafeMutablePointer<UInt32>) { unpackBlock(s, o, 25) }
-    @inline(never) private static func unpack26(_ s: UnsafeRawPointer, _ o: UnsafeMutablePointer<UInt32>) { unpackBlock(s, o, 26) }
-    @inline(never) private static func unpack27(_ s: UnsafeRawPointer, _ o: UnsafeMutablePointer<UInt32>) { unpackBlock(s, o, 27) }
-    @inline(never) private static func unpack28(_ s: UnsafeRawPointer, _ o: UnsafeMutablePointer<UInt32>) { unpackBlock(s, o, 28) }
-    @inline(never) private static func unpack29(_ s: UnsafeRawPointer, _ o: UnsafeMutablePointer<UInt32>) { unpackBlock(s, o, 29) }
-    @inline(never) private static func unpack30(_ s: UnsafeRawPointer, _ o: UnsafeMutablePointer<UInt32>) { unpackBlock(s, o, 30) }
-    @inline(never) private static func unpack31(_ s: UnsafeRawPointer, _ o: UnsafeMutablePointer<UInt32>) { unpackBlock(s, o, 31) }
+    @inline(never) private static func unpack1(_ s: UnsafeRawPointer, _ o: Output) { unpackBlock(s, o, 1) }
+    @inline(never) private static func unpack2(_ s: UnsafeRawPointer, _ o: Output) { unpackBlock(s, o, 2) }
+    @inline(never) private static func unpack3(_ s: UnsafeRawPointer, _ o: Output) { unpackBlock(s, o, 3) }
+    @inline(never) private static func unpack4(_ s: UnsafeRawPointer, _ o: Output) { unpackBlock(s, o, 4) }
+    @inline(never) private static func unpack5(_ s: UnsafeRawPointer, _ o: Output) { unpackBlock(s, o, 5) }
+    @inline(never) private static func unpack6(_ s: UnsafeRawPointer, _ o: Output) { unpackBlock(s, o, 6) }
+    @inline(never) private static func unpack7(_ s: UnsafeRawPointer, _ o: Output) { unpackBlock(s, o, 7) }
+    @inline(never) private static func unpack8(_ s: UnsafeRawPointer, _ o: Output) { unpackBlock(s, o, 8) }
+    @inline(never) private static func unpack9(_ s: UnsafeRawPointer, _ o: Output) { unpackBlock(s, o, 9) }
+    @inline(never) private static func unpack10(_ s: UnsafeRawPointer, _ o: Output) { unpackBlock(s, o, 10) }
+    @inline(never) private static func unpack11(_ s: UnsafeRawPointer, _ o: Output) { unpackBlock(s, o, 11) }
+    @inline(never) private static func unpack12(_ s: UnsafeRawPointer, _ o: Output) { unpackBlock(s, o, 12) }
+    @inline(never) private static func unpack13(_ s: UnsafeRawPointer, _ o: Output) { unpackBlock(s, o, 13) }
+    @inline(never) private static func unpack14(_ s: UnsafeRawPointer, _ o: Output) { unpackBlock(s, o, 14) }
+    @inline(never) private static func unpack15(_ s: UnsafeRawPointer, _ o: Output) { unpackBlock(s, o, 15) }
+    @inline(never) private static func unpack16(_ s: UnsafeRawPointer, _ o: Output) { unpackBlock(s, o, 16) }
+    @inline(never) private static func unpack17(_ s: UnsafeRawPointer, _ o: Output) { unpackBlock(s, o, 17) }
+    @inline(never) private static func unpack18(_ s: UnsafeRawPointer, _ o: Output) { unpackBlock(s, o, 18) }
+    @inline(never) private static func unpack19(_ s: UnsafeRawPointer, _ o: Output) { unpackBlock(s, o, 19) }
+    @inline(never) private static func unpack20(_ s: UnsafeRawPointer, _ o: Output) { unpackBlock(s, o, 20) }
+    @inline(never) private static func unpack21(_ s: UnsafeRawPointer, _ o: Output) { unpackBlock(s, o, 21) }
+    @inline(never) private static func unpack22(_ s: UnsafeRawPointer, _ o: Output) { unpackBlock(s, o, 22) }
+    @inline(never) private static func unpack23(_ s: UnsafeRawPointer, _ o: Output) { unpackBlock(s, o, 23) }
+    @inline(never) private static func unpack24(_ s: UnsafeRawPointer, _ o: Output) { unpackBlock(s, o, 24) }
+    @inline(never) private static func unpack25(_ s: UnsafeRawPointer, _ o: Output) { unpackBlock(s, o, 25) }
+    @inline(never) private static func unpack26(_ s: UnsafeRawPointer, _ o: Output) { unpackBlock(s, o, 26) }
+    @inline(never) private static func unpack27(_ s: UnsafeRawPointer, _ o: Output) { unpackBlock(s, o, 27) }
+    @inline(never) private static func unpack28(_ s: UnsafeRawPointer, _ o: Output) { unpackBlock(s, o, 28) }
+    @inline(never) private static func unpack29(_ s: UnsafeRawPointer, _ o: Output) { unpackBlock(s, o, 29) }
+    @inline(never) private static func unpack30(_ s: UnsafeRawPointer, _ o: Output) { unpackBlock(s, o, 30) }
+    @inline(never) private static func unpack31(_ s: UnsafeRawPointer, _ o: Output) { unpackBlock(s, o, 31) }
 
     /// Width 1…31: four groups of 32 values, each group `bitWidth` little-endian words.
     @inline(__always)
-    private static func unpackBlock(_ source: UnsafeRawPointer, _ output: UnsafeMutablePointer<UInt32>, _ bitWidth: Int) {
+    private static func unpackBlock(_ source: UnsafeRawPointer, _ output: Output, _ bitWidth: Int) {
         unpackGroup(source, output, bitWidth)
         unpackGroup(source + bitWidth &* 4, output + 32, bitWidth)
         unpackGroup(source + bitWidth &* 8, output + 64, bitWidth)
@@ -144,7 +146,7 @@ public enum BitPacking {
     /// 32 values from `bitWidth` words. Written out value by value: with a constant width every
     /// word index, shift and "spans two words" test is a constant, and nothing loops.
     @inline(__always)
-    private static func unpackGroup(_ words: UnsafeRawPointer, _ out: UnsafeMutablePointer<UInt32>, _ bitWidth: Int) {
+    private static func unpackGroup(_ words: UnsafeRawPointer, _ out: Output, _ bitWidth: Int) {
         let mask: UInt32 = (1 << UInt32(bitWidth)) &- 1
         @inline(__always)
         func value(_ j: Int) {
@@ -157,10 +159,38 @@ public enum BitPacking {
             }
             out[j] = value & mask
         }
-        value(0); value(1); value(2); value(3); value(4); value(5); value(6); value(7)
-        value(8); value(9); value(10); value(11); value(12); value(13); value(14); value(15)
-        value(16); value(17); value(18); value(19); value(20); value(21); value(22); value(23)
-        value(24); value(25); value(26); value(27); value(28); value(29); value(30); value(31)
+        value(0)
+        value(1)
+        value(2)
+        value(3)
+        value(4)
+        value(5)
+        value(6)
+        value(7)
+        value(8)
+        value(9)
+        value(10)
+        value(11)
+        value(12)
+        value(13)
+        value(14)
+        value(15)
+        value(16)
+        value(17)
+        value(18)
+        value(19)
+        value(20)
+        value(21)
+        value(22)
+        value(23)
+        value(24)
+        value(25)
+        value(26)
+        value(27)
+        value(28)
+        value(29)
+        value(30)
+        value(31)
     }
 
     @inline(__always)

@@ -127,7 +127,8 @@ public struct PostingsCursor {
         }
         let entry = current.entry
         let blockStart = UInt64(positionsStart) &+ entry.positionsOffset
-        guard blockStart <= UInt64(positionsBody.count), entry.positionsLength <= UInt64(positionsBody.count) - blockStart
+        guard blockStart <= UInt64(positionsBody.count),
+            entry.positionsLength <= UInt64(positionsBody.count) - blockStart
         else { return corruptPositions(&buffer) }
         let end = Int(blockStart &+ entry.positionsLength)
         if positionsDocIndex > index {
@@ -148,7 +149,9 @@ public struct PostingsCursor {
         let valid = buffer.withUnsafeMutableBufferPointer { out -> Bool in
             var position: UInt64 = 0
             for i in 0..<count {
-                guard let delta = BoundedVarint.read32(base, &offset, end: end), i == 0 || delta > 0 else { return false }
+                guard let delta = BoundedVarint.read32(base, &offset, end: end), i == 0 || delta > 0 else {
+                    return false
+                }
                 position &+= UInt64(delta)
                 guard position <= UInt64(UInt32.max) else { return false }
                 out[i] = UInt32(truncatingIfNeeded: position)
@@ -225,7 +228,8 @@ public struct PostingsCursor {
         guard let entry = SkipEntry.decode(after: previous, isFirst: index == 0, base, &offset, end: skipEnd) else {
             return corruptEntry()
         }
-        return SkipState(entry: entry, index: index, nextEntryOffset: offset, baseDoc: index == 0 ? 0 : previous.lastDoc)
+        return SkipState(
+            entry: entry, index: index, nextEntryOffset: offset, baseDoc: index == 0 ? 0 : previous.lastDoc)
     }
 
     private mutating func corruptEntry() -> SkipState? {

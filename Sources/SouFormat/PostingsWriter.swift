@@ -122,7 +122,9 @@ public struct PostingsWriter {
     /// The two complete files, framed (`FileFraming`) as `.postings` and `.positions`.
     public func finish() -> (postings: [UInt8], positions: [UInt8]) {
         precondition(!isInTerm, "finish() while a term is open: call finishTerm() first")
-        return (FileFraming.frame(postings.bytes, kind: .postings), FileFraming.frame(positions.bytes, kind: .positions))
+        return (
+            FileFraming.frame(postings.bytes, kind: .postings), FileFraming.frame(positions.bytes, kind: .positions)
+        )
     }
 
     private mutating func startBlock() {

@@ -57,7 +57,9 @@ import Testing
         values.withUnsafeBufferPointer { BitPacking.pack($0, bitWidth: 13, into: &writer) }
         var decoded = [UInt32](repeating: 0, count: 128)
         writer.bytes.withUnsafeBytes { raw in
-            decoded.withUnsafeMutableBufferPointer { BitPacking.unpack(raw.baseAddress! + 1, bitWidth: 13, into: $0.baseAddress!) }
+            decoded.withUnsafeMutableBufferPointer {
+                BitPacking.unpack(raw.baseAddress! + 1, bitWidth: 13, into: $0.baseAddress!)
+            }
         }
         #expect(decoded == values, "seed \(random.seed)")
     }
@@ -70,7 +72,9 @@ import Testing
         // Decode from an allocation of exactly the block's size, into a dirty buffer.
         let source = UnsafeMutableRawPointer.allocate(byteCount: max(writer.bytes.count, 1), alignment: 1)
         defer { source.deallocate() }
-        writer.bytes.withUnsafeBytes { if let base = $0.baseAddress { source.copyMemory(from: base, byteCount: $0.count) } }
+        writer.bytes.withUnsafeBytes {
+            if let base = $0.baseAddress { source.copyMemory(from: base, byteCount: $0.count) }
+        }
         var decoded = [UInt32](repeating: 0xDEAD_BEEF, count: 128)
         decoded.withUnsafeMutableBufferPointer { BitPacking.unpack(source, bitWidth: width, into: $0.baseAddress!) }
         #expect(decoded == values, "width \(width), seed \(seed)")
@@ -116,7 +120,7 @@ struct PostingsTestRandom {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif

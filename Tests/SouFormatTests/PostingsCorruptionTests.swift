@@ -5,7 +5,9 @@ import Testing
 /// Bad bytes end as a thrown error on open (CRC) or as `isCorrupt`, never as a crash.
 @Suite struct PostingsCorruptionTests {
     /// A small index of a few terms, its files and its term infos.
-    private static func sampleIndex(_ random: inout PostingsTestRandom) -> (files: (postings: [UInt8], positions: [UInt8]), infos: [TermInfo]) {
+    private static func sampleIndex(_ random: inout PostingsTestRandom) -> (
+        files: (postings: [UInt8], positions: [UInt8]), infos: [TermInfo]
+    ) {
         var writer = PostingsWriter()
         var infos: [TermInfo] = []
         for documents in [1, 5, 128, 300] {
@@ -21,14 +23,22 @@ import Testing
         return (writer.finish(), infos)
     }
 
-    private static func body(_ file: [UInt8]) -> [UInt8] { Array(file[FileFraming.headerSize..<(file.count - FileFraming.footerSize)]) }
+    private static func body(_ file: [UInt8]) -> [UInt8] {
+        Array(file[FileFraming.headerSize..<(file.count - FileFraming.footerSize)])
+    }
 
     @Test func truncatedOrChangedFilesDoNotOpen() throws {
         var random = PostingsTestRandom.fromEnvironmentOrTime()
         let (files, _) = Self.sampleIndex(&random)
-        #expect(throws: FormatError.self) { _ = try openPostingsReader(postings: Array(files.postings.dropLast()), positions: files.positions) }
-        #expect(throws: FormatError.self) { _ = try openPostingsReader(postings: files.postings, positions: Array(files.positions.dropLast(9))) }
-        #expect(throws: FormatError.self) { _ = try openPostingsReader(postings: files.positions, positions: files.postings) }
+        #expect(throws: FormatError.self) {
+            _ = try openPostingsReader(postings: Array(files.postings.dropLast()), positions: files.positions)
+        }
+        #expect(throws: FormatError.self) {
+            _ = try openPostingsReader(postings: files.postings, positions: Array(files.positions.dropLast(9)))
+        }
+        #expect(throws: FormatError.self) {
+            _ = try openPostingsReader(postings: files.positions, positions: files.postings)
+        }
         #expect(throws: FormatError.self) { _ = try openPostingsReader(postings: [], positions: files.positions) }
         var flipped = files.postings
         flipped[FileFraming.headerSize + Int(random.next() % UInt64(flipped.count - 12))] ^= 0x10
@@ -82,8 +92,10 @@ import Testing
     /// A term whose only skip entry points past the end of the body, CRC intact.
     @Test func handBuiltBadBlockOffsetIsCorrupt() throws {
         var skip = ByteWriter()
-        SkipEntry(lastDoc: 7, blockOffset: 0, blockLength: 1_000_000, positionsOffset: 0, positionsLength: 1,
-                  maxFrequency: 1, minFieldLength: 3).encode(after: .origin, into: &skip)
+        SkipEntry(
+            lastDoc: 7, blockOffset: 0, blockLength: 1_000_000, positionsOffset: 0, positionsLength: 1,
+            maxFrequency: 1, minFieldLength: 3
+        ).encode(after: .origin, into: &skip)
         var body = ByteWriter()
         body.writeVarint(UInt64(1))  // maxFrequency
         body.writeVarint(UInt64(3))  // minFieldLength
@@ -92,7 +104,8 @@ import Testing
         body.writeVarint(UInt64(7))  // the tail: doc 7, frequency 1
         body.writeVarint(UInt64(0))
         let reader = try openPostingsReader(
-            postings: FileFraming.frame(body.bytes, kind: .postings), positions: FileFraming.frame([0], kind: .positions))
+            postings: FileFraming.frame(body.bytes, kind: .postings),
+            positions: FileFraming.frame([0], kind: .positions))
         let info = TermInfo(documentFrequency: 1, postingsOffset: 0, positionsOffset: 0, totalTermFrequency: 1)
         var cursor = reader.cursor(for: info)
         #expect(cursor.isCorrupt)
@@ -101,15 +114,18 @@ import Testing
 
         // The same term with the right length reads fine: the test above fails for the right reason.
         var goodSkip = ByteWriter()
-        SkipEntry(lastDoc: 7, blockOffset: 0, blockLength: 2, positionsOffset: 0, positionsLength: 1,
-                  maxFrequency: 1, minFieldLength: 3).encode(after: .origin, into: &goodSkip)
+        SkipEntry(
+            lastDoc: 7, blockOffset: 0, blockLength: 2, positionsOffset: 0, positionsLength: 1,
+            maxFrequency: 1, minFieldLength: 3
+        ).encode(after: .origin, into: &goodSkip)
         var good = ByteWriter()
         good.write(bytes: [1, 3])
         good.writeVarint(goodSkip.count)
         good.write(bytes: goodSkip.bytes)
         good.write(bytes: [7, 0])
         let goodReader = try openPostingsReader(
-            postings: FileFraming.frame(good.bytes, kind: .postings), positions: FileFraming.frame([5], kind: .positions))
+            postings: FileFraming.frame(good.bytes, kind: .postings),
+            positions: FileFraming.frame([5], kind: .positions))
         cursor = goodReader.cursor(for: info)
         #expect(!cursor.isCorrupt)
         #expect(cursor.doc == 7)
@@ -137,7 +153,8 @@ import Testing
             }
             if random.next() % 8 == 0 { postings.removeLast(Int(random.next() % 40)) }
             let reader = try openPostingsReader(
-                postings: FileFraming.frame(postings, kind: .postings), positions: FileFraming.frame(positions, kind: .positions))
+                postings: FileFraming.frame(postings, kind: .postings),
+                positions: FileFraming.frame(positions, kind: .positions))
             for info in infos { exercise(reader.cursor(for: info), &random) }
         }
     }
@@ -155,7 +172,8 @@ import Testing
             _ = cursor.frequency
             switch random.next() % 5 {
             case 0: _ = cursor.advance(to: cursor.doc &+ UInt32(random.next() % 200))
-            case 1: cursor.shallowAdvance(to: cursor.doc &+ UInt32(random.next() % 1000))
+            case 1:
+                cursor.shallowAdvance(to: cursor.doc &+ UInt32(random.next() % 1000))
                 _ = (cursor.blockLastDoc, cursor.blockMaxFrequency, cursor.blockMinFieldLength)
                 _ = cursor.next()
             case 2:

@@ -52,7 +52,9 @@ func openPostingsReader(postings: [UInt8], positions: [UInt8]) throws -> Posting
         postings: MappedFile(path: directory + "/0.postings"), positions: MappedFile(path: directory + "/0.positions"))
 }
 
-private func makeTerm(documents: Int, maxGap: UInt64, maxFrequency: Int, random: inout PostingsTestRandom) -> ExpectedTerm {
+private func makeTerm(documents: Int, maxGap: UInt64, maxFrequency: Int, random: inout PostingsTestRandom)
+    -> ExpectedTerm
+{
     var term = ExpectedTerm()
     // Keep the last doc below UInt32.max (the end marker) whatever the gaps.
     let gapLimit = max(1, min(maxGap, (UInt64(UInt32.max) - 1) / UInt64(max(documents, 1))))
@@ -150,7 +152,9 @@ private func randomTerms(_ random: inout PostingsTestRandom) -> [ExpectedTerm] {
                     let got = cursor.advance(to: UInt32(target))
                     while at < term.docs.count && term.docs[at] < UInt32(target) { at += 1 }
                     let want = at < term.docs.count ? term.docs[at] : PostingsCursor.noMoreDocs
-                    #expect(got == want, "seed \(random.seed): advance(to: \(target)) from \(before), df \(term.docs.count)")
+                    #expect(
+                        got == want, "seed \(random.seed): advance(to: \(target)) from \(before), df \(term.docs.count)"
+                    )
                     #expect(cursor.doc == got)
                     if at < term.docs.count { #expect(cursor.frequency == term.frequencies[at], "seed \(random.seed)") }
                     if got == PostingsCursor.noMoreDocs || got != want { break }
@@ -197,8 +201,10 @@ private func randomTerms(_ random: inout PostingsTestRandom) -> [ExpectedTerm] {
             // The expected block of each doc: documents 128k ..< 128(k+1).
             let blockBounds = stride(from: 0, to: term.docs.count, by: 128).map { start in
                 let range = start..<min(term.docs.count, start + 128)
-                return (last: term.docs[range.last!], maxFrequency: term.frequencies[range].max()!,
-                        minFieldLength: term.fieldLengths[range].min()!)
+                return (
+                    last: term.docs[range.last!], maxFrequency: term.frequencies[range].max()!,
+                    minFieldLength: term.fieldLengths[range].min()!
+                )
             }
             func bounds(ofBlock block: Int) -> (last: UInt32, maxFrequency: UInt32, minFieldLength: UInt32) {
                 blockBounds[block]
@@ -222,7 +228,8 @@ private func randomTerms(_ random: inout PostingsTestRandom) -> [ExpectedTerm] {
             var shallow = reader.cursor(for: term.info)
             for _ in 0..<40 where !term.docs.isEmpty {
                 let first = shallow.doc
-                let ahead = UInt32(min(UInt64(UInt32.max - 1), random.next(in: UInt64(first)...UInt64(term.docs.last!) + 5)))
+                let ahead = UInt32(
+                    min(UInt64(UInt32.max - 1), random.next(in: UInt64(first)...UInt64(term.docs.last!) + 5)))
                 shallow.shallowAdvance(to: ahead)
                 #expect(shallow.doc == first, "seed \(random.seed): shallowAdvance moved the doc")
                 if let index = term.firstIndex(atLeast: ahead) {
@@ -258,5 +265,41 @@ private func randomTerms(_ random: inout PostingsTestRandom) -> [ExpectedTerm] {
         #expect(cursor.frequency == 0)
         #expect(cursor.maxFrequency == 0)
         #expect(!cursor.isCorrupt)
+    }
+
+    /// The worked example of docs/FORMAT.md §3–§4, byte for byte (a layout change must fail here).
+    @Test func bytesMatchTheWorkedExampleInFormatDoc() throws {
+        var writer = PostingsWriter()
+        writer.startTerm()
+        writer.add(docID: 3, positions: [0, 4], fieldLength: 9)
+        writer.add(docID: 7, positions: [2], fieldLength: 5)
+        let info = writer.finishTerm()
+        #expect(info == TermInfo(documentFrequency: 2, postingsOffset: 0, positionsOffset: 0, totalTermFrequency: 3))
+        let files = writer.finish()
+        #expect(
+            files.postings == [
+                0x53, 0x4f, 0x55, 0x50, 0x01, 0x00, 0x00, 0x00, 0x02, 0x05, 0x05, 0x07, 0x04, 0x03, 0x02, 0x05,
+                0x03, 0x01, 0x04, 0x00, 0x84, 0x29, 0xcb, 0xb7,
+            ])
+        #expect(
+            files.positions == [0x53, 0x4f, 0x55, 0x58, 0x01, 0x00, 0x00, 0x00, 0x00, 0x04, 0x02, 0x32, 0x15, 0x79, 0x77])
+    }
+
+    /// A copied cursor is an independent value: moving one leaves the other where it was.
+    @Test func copiedCursorsMoveIndependently() throws {
+        var random = PostingsTestRandom.fromEnvironmentOrTime()
+        var terms = [makeTerm(documents: 1000, maxGap: 10, maxFrequency: 3, random: &random)]
+        let reader = try writeAndOpen(&terms)
+        var first = reader.cursor(for: terms[0].info)
+        _ = first.advance(to: terms[0].docs[300])
+        var second = first
+        _ = second.advance(to: terms[0].docs[900])
+        #expect(first.doc == terms[0].docs[300])
+        #expect(first.next() == terms[0].docs[301])
+        #expect(second.doc == terms[0].docs[900])
+        #expect(second.next() == terms[0].docs[901])
+        var buffer: [UInt32] = []
+        first.positions(into: &buffer)
+        #expect(buffer == terms[0].positions[301])
     }
 }
