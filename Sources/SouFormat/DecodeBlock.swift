@@ -2,8 +2,9 @@
 ///
 /// A tuple rather than an array: copying a cursor copies its buffers (true value semantics),
 /// and reading or writing them never allocates or touches a reference count.
+@usableFromInline
 struct DecodeBlock {
-    private var storage:
+    @usableFromInline var storage:
         (
             UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32,
             UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32,
@@ -32,7 +33,7 @@ struct DecodeBlock {
     }
 
     /// Calls `body` with a pointer to the 128 values; valid only inside `body`.
-    @inline(__always)
+    @inlinable @inline(__always)
     mutating func withPointer<Result>(_ body: (UnsafeMutablePointer<UInt32>) -> Result) -> Result {
         withUnsafeMutablePointer(to: &storage) { tuple in
             tuple.withMemoryRebound(to: UInt32.self, capacity: BitPacking.blockSize, body)
@@ -40,7 +41,7 @@ struct DecodeBlock {
     }
 
     /// The value at `index` (0..<128; the cursor's own state guarantees the range).
-    @inline(__always)
+    @inlinable @inline(__always)
     mutating func value(at index: Int) -> UInt32 {
         withPointer { $0[index] }
     }

@@ -37,8 +37,8 @@ extension PostingsCursor {
             return
         }
         index = 0
-        doc = docs.value(at: 0)
-        frequency = frequencies.value(at: 0)
+        currentDoc = docs.value(at: 0)
+        currentFrequency = frequencies.value(at: 0)
     }
 
     /// Decodes the block of `current` into `docs` and `frequencies`.

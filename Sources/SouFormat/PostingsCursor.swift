@@ -15,9 +15,9 @@ public struct PostingsCursor {
     public static let noMoreDocs: UInt32 = .max
 
     /// The current document; a fresh cursor is on its first document (`noMoreDocs` if empty).
-    public internal(set) var doc: UInt32 = noMoreDocs
+    @inlinable public var doc: UInt32 { currentDoc }
     /// The term's frequency in the current document (0 at the end).
-    public internal(set) var frequency: UInt32 = 0
+    @inlinable public var frequency: UInt32 { currentFrequency }
     /// Number of documents of the term.
     public let documentFrequency: UInt32
     /// The largest frequency of the term in any document (0 if none).
@@ -38,6 +38,8 @@ public struct PostingsCursor {
         var baseDoc: UInt32
     }
 
+    @usableFromInline var currentDoc: UInt32 = noMoreDocs
+    @usableFromInline var currentFrequency: UInt32 = 0
     private let reader: PostingsReader
     let postings: UnsafeRawBufferPointer
     let positionsBody: UnsafeRawBufferPointer
@@ -49,11 +51,11 @@ public struct PostingsCursor {
 
     var current: SkipState
     var pointer: SkipState
-    var docs = DecodeBlock()
-    var frequencies = DecodeBlock()
+    @usableFromInline var docs = DecodeBlock()
+    @usableFromInline var frequencies = DecodeBlock()
     /// Documents in the decoded block, and the index of `doc` among them.
-    var count = 0
-    var index = 0
+    @usableFromInline var count = 0
+    @usableFromInline var index = 0
     /// Positions read so far in the decoded block: the next unread document and its first byte.
     var positionsDocIndex = 0
     var positionsByteOffset = 0
@@ -73,14 +75,14 @@ public struct PostingsCursor {
     /// Moves to the next document.
     /// - Returns: the new `doc`, `noMoreDocs` at the end (and on every later call).
     /// - Complexity: O(1) amortized; decodes the next block every 128 documents.
-    @inline(__always)
+    @inlinable
     public mutating func next() -> UInt32 {
         let i = index &+ 1
         if i < count {
             index = i
-            doc = docs.value(at: i)
-            frequency = frequencies.value(at: i)
-            return doc
+            currentDoc = docs.value(at: i)
+            currentFrequency = frequencies.value(at: i)
+            return currentDoc
         }
         return nextBlock()
     }
@@ -89,15 +91,15 @@ public struct PostingsCursor {
     /// - Returns: the new `doc` (`noMoreDocs` if there is none).
     /// - Complexity: skips whole blocks by their skip entries; decodes at most one block.
     public mutating func advance(to target: UInt32) -> UInt32 {
-        if target <= doc { return doc }
+        if target <= currentDoc { return currentDoc }
         if target <= current.entry.lastDoc {
             // In the decoded block; its last doc is `lastDoc ≥ target`, so this stops.
             var i = index &+ 1
             while docs.value(at: i) < target { i &+= 1 }
             index = i
-            doc = docs.value(at: i)
-            frequency = frequencies.value(at: i)
-            return doc
+            currentDoc = docs.value(at: i)
+            currentFrequency = frequencies.value(at: i)
+            return currentDoc
         }
         // A skip pointer that starts after `target`'s block cannot be used; rescan from current.
         var state = pointer.index > current.index && pointer.baseDoc < target ? pointer : current
@@ -111,9 +113,9 @@ public struct PostingsCursor {
         var i = 0
         while docs.value(at: i) < target { i &+= 1 }
         index = i
-        doc = docs.value(at: i)
-        frequency = frequencies.value(at: i)
-        return doc
+        currentDoc = docs.value(at: i)
+        currentFrequency = frequencies.value(at: i)
+        return currentDoc
     }
 
     /// The current document's positions, absolute and increasing, replacing `buffer`'s contents.
@@ -121,7 +123,7 @@ public struct PostingsCursor {
     /// Reads only the current block's positions (from its skip entry's offset), continuing
     /// where the previous call in the same block stopped. Empty at the end or when corrupt.
     public mutating func positions(into buffer: inout [UInt32]) {
-        guard doc != Self.noMoreDocs, let base = positionsBody.baseAddress else {
+        guard currentDoc != Self.noMoreDocs, let base = positionsBody.baseAddress else {
             buffer.removeAll(keepingCapacity: true)
             return
         }
@@ -140,7 +142,7 @@ public struct PostingsCursor {
         var offset = positionsByteOffset
         guard BoundedVarint.skip(skipped, base, &offset, end: end) else { return corruptPositions(&buffer) }
         // Resize without reallocating once the buffer has grown, then decode in place.
-        let count = Int(frequency)
+        let count = Int(currentFrequency)
         if buffer.count > count {
             buffer.removeLast(buffer.count - count)
         } else if buffer.count < count {
@@ -199,16 +201,16 @@ public struct PostingsCursor {
     // MARK: Internals
 
     /// Moves to the first document of the block after the current one.
-    @inline(never)
+    @inline(never) @usableFromInline
     mutating func nextBlock() -> UInt32 {
-        guard doc != Self.noMoreDocs, let following = entry(after: current) else { return end() }
+        guard currentDoc != Self.noMoreDocs, let following = entry(after: current) else { return end() }
         current = following
         if pointer.index < current.index { pointer = current }
         guard loadBlock() else { return end() }
         index = 0
-        doc = docs.value(at: 0)
-        frequency = frequencies.value(at: 0)
-        return doc
+        currentDoc = docs.value(at: 0)
+        currentFrequency = frequencies.value(at: 0)
+        return currentDoc
     }
 
     /// The skip state after `state`, or `nil` past the last block (the pointer then moves past
@@ -248,8 +250,8 @@ public struct PostingsCursor {
     /// Ends the cursor: `doc = noMoreDocs`, skip pointer past the end.
     @discardableResult
     mutating func end() -> UInt32 {
-        doc = Self.noMoreDocs
-        frequency = 0
+        currentDoc = Self.noMoreDocs
+        currentFrequency = 0
         count = 0
         index = 0
         current.index = blockCount
