@@ -43,15 +43,8 @@ let package = Package(
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
-        .target(
-            name: "SouClient",
-            dependencies: [
-                "SouProtocol",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOExtras", package: "swift-nio-extras"),
-            ]
-        ),
+        // Plain blocking POSIX sockets: simplest for a CLI and for tests.
+        .target(name: "SouClient", dependencies: ["SouProtocol"]),
         .target(name: "SouTestSupport", dependencies: ["SouAnalysis", "SouIndex", "SouClient"]),
         .executableTarget(
             name: "soud",

@@ -42,7 +42,13 @@ struct ConnectionHandler: Sendable {
         do {
             try await connection.executeThenClose { inbound, outbound in
                 for try await batch in inbound {
-                    guard registry.markBusy(id) else { break }
+                    guard registry.markBusy(id) else {
+                        // Read but not started: tell the client each was not run.
+                        let refusal = Response.error(ProtocolError(.shuttingDown, "the daemon is shutting down; not run"))
+                        let text = String(repeating: refusal.encoded(json: session.json), count: batch.count)
+                        try await outbound.write(ByteBuffer(string: text))
+                        break
+                    }
                     let (output, close) = await answer(batch, session: &session)
                     try await outbound.write(ByteBuffer(string: output))
                     if close { break }

@@ -100,7 +100,9 @@ public final class Daemon: Service, Sendable {
         }
         if SocketFile.state(of: path) != .live { unlink(path) }
         do {
-            try await backend.close()
+            // An unstructured task: closing (flushing buffered writes) must run even when
+            // the shutdown timeout has cancelled this task.
+            try await Task { try await backend.close() }.value
         } catch {
             logger.error("closing the catalog failed", metadata: ["error": "\(error)"])
             throw error
@@ -117,6 +119,9 @@ public final class Daemon: Service, Sendable {
         defer { umask(previous) }
         return try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
+            // A client that sends its requests and then shuts down its write side
+            // (`printf … | socat`) still gets every reply before the connection closes.
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
             .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: false) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(

@@ -1,5 +1,5 @@
 import Foundation
-import SouClient
+@_exported import SouClient
 
 #if canImport(Glibc)
 import Glibc

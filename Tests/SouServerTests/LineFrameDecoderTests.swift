@@ -37,6 +37,7 @@ import Testing
             ("PING\n", [line("PING")]),
             ("A\nB\nC\n", [line("A"), line("B"), line("C")]),
             ("大同 教育\n", [line("大同 教育")]),
+            (String(repeating: "x", count: 100) + "\nOK\n", [.tooLong, line("OK")]),
         ]
         try ByteToMessageDecoderVerifier.verifyDecoder(
             stringInputOutputPairs: inputs, decoderFactory: { LineFrameDecoder(maxLineBytes: 64) })

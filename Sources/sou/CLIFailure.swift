@@ -1,0 +1,24 @@
+/// Why a subcommand failed, with its exit code (README, "Exit codes").
+enum CLIFailure: Error {
+    /// No results or no such document: exit 1.
+    case notFound(String)
+    /// The daemon cannot be reached: exit 3.
+    case unreachable(String)
+    /// The daemon answered ERR: exit 4.
+    case server(String)
+
+    var exitCode: Int32 {
+        switch self {
+        case .notFound: return 1
+        case .unreachable: return 3
+        case .server: return 4
+        }
+    }
+
+    var message: String {
+        switch self {
+        case .notFound(let message), .server(let message): return message
+        case .unreachable(let message): return message + " (is soud running? start it with: soud --socket PATH)"
+        }
+    }
+}
