@@ -126,8 +126,12 @@ public final class WALWriter: Sendable {
     /// Writes one record (not yet durable; see `waitUntilDurable(_:)`).
     ///
     /// - Throws: `IndexError.io` if the write fails (the partial record is cut off again),
-    ///   or if an earlier fsync failed; `IndexError.closed` after `close()`.
+    ///   or if an earlier fsync failed; `IndexError.closed` after `close()`;
+    ///   `IndexError.invalidDocument` if the payload exceeds 1 GiB.
     public func append(type: UInt8, sequence: UInt64, payload: [UInt8]) throws {
+        guard payload.count <= WALFormat.maxPayload else {
+            throw IndexError.invalidDocument("a batch of \(payload.count) bytes exceeds the \(WALFormat.maxPayload)-byte limit")
+        }
         let record = WALFormat.encodeRecord(type: type, sequence: sequence, payload: payload)
         try state.withLock { (s: inout State) throws(IndexError) in
             if let failure = s.failure { throw failure }
