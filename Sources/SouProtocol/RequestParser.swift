@@ -44,7 +44,10 @@ public struct RequestParser: Sendable {
         let commandEnd = trimmed.firstIndex { $0 == " " || $0 == "\t" } ?? trimmed.endIndex
         let command = trimmed[..<commandEnd].uppercased()
         let rest = String(trimmed[commandEnd...].drop { $0 == " " || $0 == "\t" })
-        let arguments = rest.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        // Split only when a command needs words: an ADD line is one large JSON argument.
+        var arguments: [String] {
+            rest.unicodeScalars.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { String(String.UnicodeScalarView($0)) }
+        }
 
         switch command {
         case "": throw ProtocolError(.syntax, "empty request; try HELP")

@@ -26,10 +26,8 @@ struct Add: ParsableCommand {
                 }
                 handle = opened
             }
-            for line in LineReader(handle: handle) {
-                let trimmed = line.trimmingCharacters(in: .whitespaces)
-                if trimmed.isEmpty { continue }
-                try sender.add(json: trimmed)
+            for line in LineReader(handle: handle) where !IndexFiles.isBlank(line) {
+                try sender.add(json: line)
             }
         }
         try sender.finish(commit: !noCommit, json: global.json)

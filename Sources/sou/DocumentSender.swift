@@ -41,10 +41,16 @@ struct DocumentSender {
             throw CLIFailure.unreachable(error.description)
         }
         for line in pending {
-            let reply = try Reply.read(connection)
-            if reply["ok"] as? Bool == true {
+            let response: ClientResponse
+            do {
+                response = try connection.readResponse()
+            } catch {
+                throw CLIFailure.unreachable(error.description)
+            }
+            if response.isOK {
                 added += 1
             } else {
+                let reply = Reply.parse(response)
                 let id = Self.id(in: line)
                 fail("\(id): \(reply["code"] as? String ?? "") \(reply["message"] as? String ?? "")")
             }

@@ -47,26 +47,42 @@ struct IndexFiles: ParsableCommand {
         var sender = DocumentSender(connection: connection)
         sender.expectedTotal = entries.allSatisfy { !$0.isJSONLines } ? entries.count : nil
         for entry in entries {
+            if entry.isJSONLines {
+                guard let handle = FileHandle(forReadingAtPath: entry.path) else {
+                    sender.fail("\(entry.path): cannot read")
+                    continue
+                }
+                for line in LineReader(handle: handle) where !Self.isBlank(line) {
+                    try sender.add(json: line)
+                }
+                continue
+            }
             guard let data = FileManager.default.contents(atPath: entry.path) else {
                 sender.fail("\(entry.path): cannot read")
                 continue
             }
             let text = String(decoding: data, as: UTF8.self)
-            if entry.isJSONLines {
-                for line in text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
-                    let trimmed = line.trimmingCharacters(in: .whitespaces)
-                    if !trimmed.isEmpty { try sender.add(json: trimmed) }
-                }
-            } else {
-                let title =
-                    text.split(whereSeparator: \.isNewline).lazy
-                    .map { $0.trimmingCharacters(in: .whitespaces) }
-                    .first { !$0.isEmpty } ?? ""
-                let json = JSONValue.object([("id", .string(entry.id)), ("title", .string(title)), ("body", .string(text))])
-                try sender.add(json: json.encoded())
-            }
+            let title = Self.firstNonEmptyLine(text)
+            let json = JSONValue.object([("id", .string(entry.id)), ("title", .string(title)), ("body", .string(text))])
+            try sender.add(json: json.encoded())
         }
         try sender.finish(commit: true, json: global.json)
+    }
+
+    static func isBlank(_ line: String) -> Bool {
+        line.utf8.allSatisfy { $0 == 32 || $0 == 9 || $0 == 13 }
+    }
+
+    /// The first line with something other than whitespace, trimmed.
+    static func firstNonEmptyLine(_ text: String) -> String {
+        var rest = Substring(text)
+        while !rest.isEmpty {
+            let end = rest.firstIndex(where: \.isNewline) ?? rest.endIndex
+            let line = rest[..<end].trimmingCharacters(in: .whitespaces)
+            if !line.isEmpty { return line }
+            rest = end == rest.endIndex ? "" : rest[rest.index(after: end)...]
+        }
+        return ""
     }
 
     static func entry(path: String, id: String) -> Entry? {

@@ -30,6 +30,14 @@ enum Reply {
         return object
     }
 
+    /// The JSON object of a JSON-mode response, or an empty one.
+    static func parse(_ response: ClientResponse) -> [String: Any] {
+        guard let data = response.final.data(using: .utf8),
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return [:] }
+        return object
+    }
+
     /// Returns `reply` when it is `ok`, else throws `CLIFailure.server` (or `.notFound`).
     static func check(_ reply: [String: Any]) throws -> [String: Any] {
         if reply["ok"] as? Bool == true { return reply }
