@@ -1,0 +1,67 @@
+import SouFormat
+
+/// One immutable segment opened for reading: every file mapped and verified.
+///
+/// Safety of `@unchecked Sendable`: all stored properties are `let` and refer to readers
+/// over read-only mappings that are themselves immutable after `init`. The mappings are
+/// released when the last reference to this reader (held by snapshots) goes away, so a
+/// query that holds a `Snapshot` never sees unmapped memory.
+public final class SegmentReader: @unchecked Sendable {
+    public let name: String
+    public let directory: String
+    public let meta: SegmentMeta
+    public let dictionary: TermDictionaryReader
+    public let postings: PostingsReader
+    public let storedFields: StoredFieldsReader
+    public let norms: FieldNormsReader
+    /// Sum of the sizes of the segment's files.
+    public let byteSize: Int
+
+    /// Maps and verifies every file of segment `name` in `directory`.
+    /// - Throws: `FormatError` naming the file that is missing, truncated or corrupt.
+    public init(directory: String, name: String) throws {
+        self.name = name
+        self.directory = directory
+        func map(_ file: SegmentFile, willNeed: Bool = false) throws -> MappedFile {
+            try MappedFile(path: file.path(directory: directory, segment: name), willNeed: willNeed)
+        }
+        let metaFile = try map(.meta)
+        let dictionaryFile = try map(.dictionary)
+        let postingsFile = try map(.postings)
+        let positionsFile = try map(.positions)
+        let storedFile = try map(.storedFields)
+        let normsFile = try map(.fieldNorms)
+        meta = try SegmentMeta(file: metaFile)
+        dictionary = try TermDictionaryReader(file: dictionaryFile)
+        postings = try PostingsReader(postings: postingsFile, positions: positionsFile)
+        storedFields = try StoredFieldsReader(file: storedFile)
+        norms = try FieldNormsReader(file: normsFile)
+        byteSize = [metaFile, dictionaryFile, postingsFile, positionsFile, storedFile, normsFile]
+            .reduce(0) { $0 + $1.bytes.count }
+        guard storedFields.count == meta.documentCount, norms.documentCount == meta.documentCount,
+            norms.fieldCount == meta.fieldNames.count
+        else {
+            throw FormatError.corrupt(file: "\(name).meta", reason: "document or field counts disagree between files")
+        }
+    }
+
+    public var documentCount: Int { meta.documentCount }
+
+    /// The dictionary key of `term` in field number `field`.
+    public static func key(field: UInt8, term: String) -> [UInt8] {
+        var key = [field]
+        key.append(contentsOf: term.utf8)
+        return key
+    }
+
+    /// The doc ID of the document with external id `id`, deleted or not.
+    public func docID(forExternalID id: String) throws -> UInt32? {
+        guard let info = try dictionary.lookup(Self.key(field: SegmentMeta.idFieldNumber, term: id)) else { return nil }
+        let cursor = postings.cursor(for: info)
+        return cursor.doc == PostingsCursor.noMoreDocs ? nil : cursor.doc
+    }
+
+    public func document(_ docID: UInt32) throws -> Document {
+        try storedFields.document(docID)
+    }
+}

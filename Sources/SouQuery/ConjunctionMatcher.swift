@@ -1,0 +1,84 @@
+/// Documents matched by every child (AND). Children are leapfrogged cheapest first.
+final class ConjunctionMatcher: Matcher {
+    private let children: [any Matcher]
+    private(set) var doc: UInt32 = noMoreDocs
+    let cost: Int
+
+    init(children: [any Matcher]) {
+        self.children = children.sorted { $0.cost < $1.cost }
+        cost = self.children.first?.cost ?? 0
+        doc = align(from: self.children.map(\.doc).max() ?? noMoreDocs)
+    }
+
+    func next() -> UInt32 {
+        guard doc != noMoreDocs else { return doc }
+        doc = align(from: doc + 1)
+        return doc
+    }
+
+    func advance(to target: UInt32) -> UInt32 {
+        if doc >= target { return doc }
+        doc = align(from: target)
+        return doc
+    }
+
+    func score() -> Float { children.reduce(0) { $0 + $1.score() } }
+
+    func scoreUpperBound() -> Float { children.reduce(0) { $0 + $1.scoreUpperBound() } }
+
+    private func align(from target: UInt32) -> UInt32 {
+        var candidate = target
+        var index = 0
+        var agreeing = 0
+        while agreeing < children.count {
+            let found = children[index].advance(to: candidate)
+            if found == noMoreDocs { return noMoreDocs }
+            if found == candidate {
+                agreeing += 1
+            } else {
+                candidate = found
+                agreeing = 1
+            }
+            index = (index + 1) % children.count
+        }
+        return candidate
+    }
+}
+
+/// Documents matched by `positive` but not by `negative` (AND NOT). Scored by `positive`.
+final class ExclusionMatcher: Matcher {
+    private let positive: any Matcher
+    private let negative: any Matcher
+    private(set) var doc: UInt32 = noMoreDocs
+
+    init(positive: any Matcher, negative: any Matcher) {
+        self.positive = positive
+        self.negative = negative
+        doc = skipExcluded(positive.doc)
+    }
+
+    var cost: Int { positive.cost }
+
+    func next() -> UInt32 {
+        guard doc != noMoreDocs else { return doc }
+        doc = skipExcluded(positive.next())
+        return doc
+    }
+
+    func advance(to target: UInt32) -> UInt32 {
+        if doc >= target { return doc }
+        doc = skipExcluded(positive.advance(to: target))
+        return doc
+    }
+
+    func score() -> Float { positive.score() }
+    func scoreUpperBound() -> Float { positive.scoreUpperBound() }
+
+    private func skipExcluded(_ start: UInt32) -> UInt32 {
+        var candidate = start
+        while candidate != noMoreDocs && negative.advance(to: candidate) == candidate {
+            candidate = positive.next()
+        }
+        return candidate
+    }
+}

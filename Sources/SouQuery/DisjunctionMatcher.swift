@@ -1,0 +1,40 @@
+/// Documents matched by any child (OR); the score is the sum over the children on the document.
+final class DisjunctionMatcher: Matcher {
+    private let children: [any Matcher]
+    private(set) var doc: UInt32 = noMoreDocs
+    let cost: Int
+
+    init(children: [any Matcher]) {
+        self.children = children
+        cost = children.reduce(0) { $0 + $1.cost }
+        doc = children.reduce(noMoreDocs) { min($0, $1.doc) }
+    }
+
+    func next() -> UInt32 {
+        guard doc != noMoreDocs else { return doc }
+        return advance(to: doc + 1)
+    }
+
+    func advance(to target: UInt32) -> UInt32 {
+        if doc >= target { return doc }
+        var smallest = noMoreDocs
+        for child in children {
+            let found = child.doc < target ? child.advance(to: target) : child.doc
+            smallest = min(smallest, found)
+        }
+        doc = smallest
+        return doc
+    }
+
+    func score() -> Float {
+        var total: Float = 0
+        for child in children where child.doc == doc { total += child.score() }
+        return total
+    }
+
+    func scoreUpperBound() -> Float {
+        var total: Float = 0
+        for child in children where child.doc == doc { total += child.scoreUpperBound() }
+        return total
+    }
+}

@@ -1,0 +1,41 @@
+import SouFormat
+
+/// The documents of one segment that match a query node, in increasing doc-ID order,
+/// with a score for the current one.
+///
+/// A fresh matcher is positioned on its first document (`noMoreDocs` if none).
+protocol Matcher: AnyObject {
+    /// The current document, or `noMoreDocs` past the end.
+    var doc: UInt32 { get }
+    /// Moves to the next match and returns it.
+    func next() -> UInt32
+    /// Moves to the first match ≥ `target` (no move if already there) and returns it.
+    func advance(to target: UInt32) -> UInt32
+    /// The score of the current document.
+    func score() -> Float
+    /// An upper bound of `score()` for the current document, from block-max metadata.
+    /// Must never be below `score()`; cheaper to compute than it.
+    func scoreUpperBound() -> Float
+    /// Roughly how many documents this matcher yields (to order intersections).
+    var cost: Int { get }
+}
+
+let noMoreDocs = PostingsCursor.noMoreDocs
+
+/// A matcher that can also report the token positions of its current document (for phrases).
+protocol PositionedMatcher: Matcher {
+    /// Appends the positions of the current document, sorted ascending, after clearing `buffer`.
+    func positions(into buffer: inout [UInt32])
+    /// Frequency in the current document.
+    var frequency: UInt32 { get }
+}
+
+/// Matches nothing.
+final class EmptyMatcher: Matcher {
+    var doc: UInt32 { noMoreDocs }
+    func next() -> UInt32 { noMoreDocs }
+    func advance(to target: UInt32) -> UInt32 { noMoreDocs }
+    func score() -> Float { 0 }
+    func scoreUpperBound() -> Float { 0 }
+    var cost: Int { 0 }
+}

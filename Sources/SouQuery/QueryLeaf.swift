@@ -1,0 +1,52 @@
+import SouAnalysis
+
+/// One analyzed leaf of a query: the slots a field must contain at relative positions.
+///
+/// A bare word, a quoted phrase and a prefix all become leaves; `and`/`or`/`not` combine them.
+struct QueryLeaf: Sendable, Hashable {
+    enum Slot: Sendable, Hashable {
+        /// Exactly this term.
+        case term(String)
+        /// Any term starting with `prefix`; with `maxCharacters`, only terms at most that long
+        /// (a lone CJK character matches its bigrams and its unigram: at most 2).
+        case prefix(String, maxCharacters: Int?)
+    }
+
+    /// nil: every text field of the document.
+    var field: String?
+    var slots: [Slot]
+    /// Relative positions, ascending, the first being 0.
+    var offsets: [UInt32]
+
+    /// Analyzes the text of a term or phrase node.
+    init(field: String?, text: String, analyzer: Analyzer) {
+        self.field = field
+        var slots: [Slot] = []
+        var positions: [Int] = []
+        for slot in analyzer.querySlots(text) {
+            switch slot {
+            case .term(let term, let position):
+                slots.append(.term(term))
+                positions.append(position)
+            case .cjkPrefix(let character, let position):
+                slots.append(.prefix(character, maxCharacters: 2))
+                positions.append(position)
+            }
+        }
+        let first = positions.first ?? 0
+        self.slots = slots
+        offsets = positions.map { UInt32($0 - first) }
+    }
+
+    /// Analyzes the text of a `prefix*` node: a single word expands to every term it begins;
+    /// anything else (CJK text, several tokens) already matches as a substring or phrase.
+    init(field: String?, prefix text: String, analyzer: Analyzer) {
+        self.init(field: field, text: text, analyzer: analyzer)
+        if slots.count == 1, case .term(let word) = slots[0], word.unicodeScalars.allSatisfy({ $0.value < 0x2E80 }) {
+            slots = [.prefix(word, maxCharacters: nil)]
+        }
+    }
+
+    /// True when the text analyzed to nothing (only punctuation): such a leaf matches nothing.
+    var isEmpty: Bool { slots.isEmpty }
+}

@@ -1,0 +1,183 @@
+import SouAnalysis
+import SouFormat
+import SouIndex
+
+/// A parsed query bound to one snapshot: snapshot-wide BM25 statistics, computed once,
+/// and per-segment matchers built from them.
+///
+/// Statistics count live documents only: N is the snapshot's live documents, a term's df
+/// its live documents (postings are walked in segments that have deletions), a field's
+/// average length is over live documents that have the field.
+final class QueryPlan {
+    let snapshot: Snapshot
+    let parameters: BM25Parameters
+    let boosts: [String: Float]
+    let analyzer: Analyzer
+    let maxExpansions: Int
+    let documentCount: Int
+    /// Every field name in any segment of the snapshot, sorted.
+    let allFields: [String]
+
+    private var termCache: [TermKey: [TermInfo]] = [:]
+    private var weightCache: [WeightKey: BM25Weight] = [:]
+
+    private struct TermKey: Hashable {
+        var segment: Int
+        var field: UInt8
+        var slot: QueryLeaf.Slot
+    }
+
+    private struct WeightKey: Hashable {
+        var leaf: QueryLeaf
+        var field: String
+    }
+
+    init(snapshot: Snapshot, parameters: BM25Parameters, boosts: [String: Float], analyzer: Analyzer, maxExpansions: Int) {
+        self.snapshot = snapshot
+        self.parameters = parameters
+        self.boosts = boosts
+        self.analyzer = analyzer
+        self.maxExpansions = maxExpansions
+        documentCount = snapshot.liveDocumentCount
+        allFields = Set(snapshot.segments.flatMap { $0.reader.meta.fieldNames }).sorted()
+    }
+
+    // MARK: matchers
+
+    /// The matcher of `query` over segment number `segment`.
+    func matcher(for query: Query, segment: Int) throws -> any Matcher {
+        switch query {
+        case .term(let field, let text), .phrase(let field, let text):
+            return try matcher(for: QueryLeaf(field: field, text: text, analyzer: analyzer), segment: segment)
+        case .prefix(let field, let text):
+            return try matcher(for: QueryLeaf(field: field, prefix: text, analyzer: analyzer), segment: segment)
+        case .or(let children):
+            let matchers = try children.map { try matcher(for: $0, segment: segment) }.filter { $0.doc != noMoreDocs }
+            if matchers.isEmpty { return EmptyMatcher() }
+            return matchers.count == 1 ? matchers[0] : DisjunctionMatcher(children: matchers)
+        case .and(let children):
+            var positives: [any Matcher] = []
+            var negatives: [any Matcher] = []
+            for child in children {
+                if case .not(let excluded) = child {
+                    let negative = try matcher(for: excluded, segment: segment)
+                    if negative.doc != noMoreDocs { negatives.append(negative) }
+                } else {
+                    let positive = try matcher(for: child, segment: segment)
+                    if positive.doc == noMoreDocs { return EmptyMatcher() }
+                    positives.append(positive)
+                }
+            }
+            if positives.isEmpty { return EmptyMatcher() }
+            var result: any Matcher = positives.count == 1 ? positives[0] : ConjunctionMatcher(children: positives)
+            if !negatives.isEmpty {
+                let negative: any Matcher = negatives.count == 1 ? negatives[0] : DisjunctionMatcher(children: negatives)
+                result = ExclusionMatcher(positive: result, negative: negative)
+            }
+            return result
+        case .not:
+            // The parser only places NOT inside AND next to a positive clause.
+            throw QueryError.onlyNegative
+        }
+    }
+
+    private func matcher(for leaf: QueryLeaf, segment: Int) throws -> any Matcher {
+        if leaf.isEmpty { return EmptyMatcher() }
+        let reader = snapshot.segments[segment].reader
+        let fields = leaf.field.map { [$0] } ?? reader.meta.fieldNames
+        var perField: [any Matcher] = []
+        for name in fields {
+            guard let number = reader.meta.fieldNumber(name) else { continue }
+            let weight = try self.weight(of: leaf, field: name)
+            if let matcher = try matcher(for: leaf, segment: segment, field: number, weight: weight) {
+                perField.append(matcher)
+            }
+        }
+        if perField.isEmpty { return EmptyMatcher() }
+        return perField.count == 1 ? perField[0] : DisjunctionMatcher(children: perField)
+    }
+
+    private func matcher(for leaf: QueryLeaf, segment: Int, field: Int, weight: BM25Weight) throws -> (any Matcher)? {
+        let reader = snapshot.segments[segment].reader
+        var slots: [any PositionedMatcher] = []
+        for slot in leaf.slots {
+            let infos = try terms(segment: segment, field: UInt8(field), slot: slot)
+            if infos.isEmpty { return nil }
+            let cursors = infos.map { reader.postings.cursor(for: $0) }
+            if cursors.count == 1 {
+                slots.append(TermMatcher(cursor: cursors[0], weight: weight, norms: reader.norms, field: field))
+            } else {
+                slots.append(TermUnionMatcher(cursors: cursors, weight: weight, norms: reader.norms, field: field))
+            }
+        }
+        if slots.count == 1 { return slots[0] }
+        return PhraseMatcher(slots: slots, offsets: leaf.offsets, weight: weight, norms: reader.norms, field: field)
+    }
+
+    // MARK: statistics
+
+    /// The BM25 weight of `leaf` in field `field`, from snapshot-wide statistics.
+    func weight(of leaf: QueryLeaf, field: String) throws -> BM25Weight {
+        let key = WeightKey(leaf: leaf, field: field)
+        if let cached = weightCache[key] { return cached }
+        var idf: Float = 0
+        for slot in leaf.slots {
+            var df = 0
+            for segment in snapshot.segments.indices {
+                guard let number = snapshot.segments[segment].reader.meta.fieldNumber(field) else { continue }
+                for info in try terms(segment: segment, field: UInt8(number), slot: slot) {
+                    df += liveDocumentFrequency(info, segment: segment)
+                }
+            }
+            idf += BM25Weight.idf(documentFrequency: df, documentCount: documentCount)
+        }
+        var totalLength: UInt64 = 0
+        var withField: UInt64 = 0
+        for view in snapshot.segments {
+            guard let number = view.reader.meta.fieldNumber(field) else { continue }
+            totalLength += view.liveFieldStatistics[number].totalLength
+            withField += UInt64(view.liveFieldStatistics[number].documentCount)
+        }
+        let average = withField > 0 ? Float(Double(totalLength) / Double(withField)) : 0
+        let weight = BM25Weight(idf: idf, boost: boosts[field] ?? 1, averageLength: average, parameters: parameters)
+        weightCache[key] = weight
+        return weight
+    }
+
+    private func liveDocumentFrequency(_ info: TermInfo, segment: Int) -> Int {
+        let view = snapshot.segments[segment]
+        guard view.deletions != nil else { return Int(info.documentFrequency) }
+        var cursor = view.reader.postings.cursor(for: info)
+        var live = 0
+        while cursor.doc != noMoreDocs {
+            if !view.isDeleted(cursor.doc) { live += 1 }
+            _ = cursor.next()
+        }
+        return live
+    }
+
+    /// The dictionary entries a slot stands for in one segment's field (cached).
+    func terms(segment: Int, field: UInt8, slot: QueryLeaf.Slot) throws -> [TermInfo] {
+        let key = TermKey(segment: segment, field: field, slot: slot)
+        if let cached = termCache[key] { return cached }
+        let dictionary = snapshot.segments[segment].reader.dictionary
+        var found: [TermInfo] = []
+        switch slot {
+        case .term(let term):
+            if let info = try dictionary.lookup(SegmentReader.key(field: field, term: term)) { found.append(info) }
+        case .prefix(let prefix, let maxCharacters):
+            let limit = maxExpansions
+            try dictionary.enumerate(prefix: SegmentReader.key(field: field, term: prefix)) { key, info in
+                if let maxCharacters {
+                    let term = String(decoding: key.dropFirst(), as: UTF8.self)
+                    if term.count > maxCharacters { return true }
+                }
+                if found.count == limit { throw SearchError.tooManyTerms(prefix: prefix, limit: limit) }
+                found.append(info)
+                return true
+            }
+        }
+        termCache[key] = found
+        return found
+    }
+}

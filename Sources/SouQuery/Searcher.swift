@@ -1,0 +1,123 @@
+import SouAnalysis
+import SouFormat
+import SouIndex
+
+/// Runs queries against one snapshot.
+///
+/// Every matching live document is counted (totals are exact), but a document is scored
+/// only if its block-max upper bound beats the current k-th best score: pruned and
+/// exhaustive top-k are identical (see `TopKCollector`).
+public struct Searcher: Sendable {
+    public let snapshot: Snapshot
+    public let parameters: BM25Parameters
+    /// Per-field score multipliers; fields not listed have boost 1.
+    public let boosts: [String: Float]
+    public let analyzer: Analyzer
+    /// A prefix (or lone CJK character) may expand to at most this many terms per segment.
+    public var maxExpansions = 65_536
+    private let parser = QueryParser()
+
+    public init(snapshot: Snapshot, parameters: BM25Parameters = .init(), boosts: [String: Float] = [:]) {
+        self.snapshot = snapshot
+        self.parameters = parameters
+        self.boosts = boosts
+        self.analyzer = Analyzer()
+    }
+
+    /// - Returns: the exact number of matching live documents and the hits in
+    ///   `offset..<offset+limit` of the ranking.
+    /// - Throws: `QueryError` for a malformed query, `SearchError` for a timeout or an
+    ///   over-broad prefix, `FormatError` if stored data is corrupt.
+    public func search(_ text: String, options: SearchOptions = SearchOptions()) throws -> SearchResult {
+        let query = try parser.parse(text)
+        return try search(query, options: options)
+    }
+
+    public func search(_ query: Query, options: SearchOptions = SearchOptions()) throws -> SearchResult {
+        let plan = makePlan()
+        let wanted = max(0, options.offset) + max(0, options.limit)
+        var collector = TopKCollector(capacity: wanted)
+        var total = 0
+        var scored = 0
+        var steps = 0
+        for segment in snapshot.segments.indices {
+            let view = snapshot.segments[segment]
+            let matcher = try plan.matcher(for: query, segment: segment)
+            var doc = matcher.doc
+            while doc != noMoreDocs {
+                steps &+= 1
+                if steps & 1023 == 0 { try check(options.deadline) }
+                if !view.isDeleted(doc) {
+                    total += 1
+                    if wanted > 0
+                        && (!collector.isFull || !options.pruning || matcher.scoreUpperBound() > collector.threshold)
+                    {
+                        scored += 1
+                        collector.offer(.init(score: matcher.score(), segment: segment, doc: doc))
+                    }
+                }
+                doc = matcher.next()
+            }
+        }
+        let page = collector.sorted().dropFirst(max(0, options.offset))
+        let snippets = options.snippets
+            ? SnippetBuilder(query: query, analyzer: analyzer, highlight: options.highlight, length: options.snippetLength)
+            : nil
+        var hits: [SearchHit] = []
+        hits.reserveCapacity(page.count)
+        for entry in page {
+            let document = try snapshot.segments[entry.segment].reader.document(entry.doc)
+            hits.append(
+                SearchHit(
+                    id: document.id,
+                    score: entry.score,
+                    snippet: snippets?.snippet(for: document),
+                    fields: Self.select(options.fields, from: document)
+                )
+            )
+        }
+        return SearchResult(total: total, hits: hits, scoredDocuments: scored)
+    }
+
+    /// The exact number of live documents matching `text`, without scoring.
+    public func count(_ text: String, deadline: ContinuousClock.Instant? = nil) throws -> Int {
+        let query = try parser.parse(text)
+        let plan = makePlan()
+        var total = 0
+        var steps = 0
+        for segment in snapshot.segments.indices {
+            let view = snapshot.segments[segment]
+            let matcher = try plan.matcher(for: query, segment: segment)
+            var doc = matcher.doc
+            while doc != noMoreDocs {
+                steps &+= 1
+                if steps & 1023 == 0 { try check(deadline) }
+                if !view.isDeleted(doc) { total += 1 }
+                doc = matcher.next()
+            }
+        }
+        return total
+    }
+
+    /// The live document with external id `id`.
+    public func document(id: String) throws -> Document? {
+        try snapshot.document(id: id)
+    }
+
+    private func makePlan() -> QueryPlan {
+        QueryPlan(
+            snapshot: snapshot, parameters: parameters, boosts: boosts, analyzer: analyzer,
+            maxExpansions: maxExpansions
+        )
+    }
+
+    private func check(_ deadline: ContinuousClock.Instant?) throws {
+        if let deadline, ContinuousClock.now >= deadline { throw SearchError.timeout }
+    }
+
+    private static func select(_ names: [String]?, from document: Document) -> [StoredField] {
+        guard let names else { return [] }
+        if names.contains("*") { return document.fields }
+        return document.fields.filter { names.contains($0.name) }
+    }
+}

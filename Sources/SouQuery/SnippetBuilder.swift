@@ -1,0 +1,174 @@
+import SouAnalysis
+import SouFormat
+import SouIndex
+
+/// Picks the passage of a document that best shows why it matched and marks the matches.
+///
+/// Fields are re-analyzed (the analyzer's tokens carry byte ranges into the original text),
+/// every occurrence of every positive query leaf is located by positions exactly as the
+/// index matched it, and the window of `length` characters holding the most matches is cut
+/// out. CJK text has no spaces, so windows are measured in characters, not words. Line
+/// breaks and tabs become spaces: a snippet is always one line.
+struct SnippetBuilder {
+    let leaves: [QueryLeaf]
+    let analyzer: Analyzer
+    let highlight: Highlight
+    let length: Int
+
+    init(query: Query, analyzer: Analyzer, highlight: Highlight, length: Int) {
+        var leaves: [QueryLeaf] = []
+        Self.collectPositiveLeaves(query, analyzer: analyzer, into: &leaves)
+        self.leaves = leaves
+        self.analyzer = analyzer
+        self.highlight = highlight
+        self.length = max(length, 10)
+    }
+
+    private static func collectPositiveLeaves(_ query: Query, analyzer: Analyzer, into leaves: inout [QueryLeaf]) {
+        switch query {
+        case .term(let field, let text), .phrase(let field, let text):
+            leaves.append(QueryLeaf(field: field, text: text, analyzer: analyzer))
+        case .prefix(let field, let text):
+            leaves.append(QueryLeaf(field: field, prefix: text, analyzer: analyzer))
+        case .and(let children), .or(let children):
+            for child in children { collectPositiveLeaves(child, analyzer: analyzer, into: &leaves) }
+        case .not:
+            break
+        }
+    }
+
+    func snippet(for document: Document) -> String {
+        var best: (field: StoredField, ranges: [Range<Int>])?
+        for field in document.fields {
+            let ranges = matchRanges(in: field)
+            if ranges.count > (best?.ranges.count ?? 0) { best = (field, ranges) }
+        }
+        if let best { return render(best.field.value, ranges: best.ranges) }
+        let fallback = document.fields.first { $0.name == "body" } ?? document.fields.first
+        return render(fallback?.value ?? "", ranges: [])
+    }
+
+    /// Byte ranges (in the field's original text) of every leaf occurrence, merged and sorted.
+    func matchRanges(in field: StoredField) -> [Range<Int>] {
+        let applicable = leaves.filter { !$0.isEmpty && ($0.field == nil || $0.field == field.name) }
+        guard !applicable.isEmpty else { return [] }
+        let tokens = analyzer.tokens(field.value)
+        var byPosition: [Int: [Token]] = [:]
+        for token in tokens { byPosition[token.position, default: []].append(token) }
+        var ranges: [Range<Int>] = []
+        for leaf in applicable {
+            for start in tokens {
+                guard Self.matches(leaf.slots[0], start) else { continue }
+                var lower = start.range.lowerBound
+                var upper = start.range.upperBound
+                var matched = true
+                for index in 1..<leaf.slots.count {
+                    let position = start.position + Int(leaf.offsets[index])
+                    guard let token = byPosition[position]?.first(where: { Self.matches(leaf.slots[index], $0) }) else {
+                        matched = false
+                        break
+                    }
+                    lower = min(lower, token.range.lowerBound)
+                    upper = max(upper, token.range.upperBound)
+                }
+                if matched { ranges.append(lower..<upper) }
+            }
+        }
+        return Self.merge(ranges)
+    }
+
+    private static func matches(_ slot: QueryLeaf.Slot, _ token: Token) -> Bool {
+        switch slot {
+        case .term(let term):
+            return token.term == term
+        case .prefix(let prefix, let maxCharacters):
+            guard token.term.hasPrefix(prefix) else { return false }
+            return maxCharacters.map { token.term.count <= $0 } ?? true
+        }
+    }
+
+    private static func merge(_ ranges: [Range<Int>]) -> [Range<Int>] {
+        var merged: [Range<Int>] = []
+        for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            if let last = merged.last, range.lowerBound <= last.upperBound {
+                merged[merged.count - 1] = last.lowerBound..<max(last.upperBound, range.upperBound)
+            } else {
+                merged.append(range)
+            }
+        }
+        return merged
+    }
+
+    /// Cuts the window with the most matches and inserts the markers.
+    func render(_ text: String, ranges: [Range<Int>]) -> String {
+        let utf8 = Array(text.utf8)
+        // Character boundaries as byte offsets, so windows never split a character.
+        var boundaries: [Int] = []
+        boundaries.reserveCapacity(utf8.count / 2)
+        var offset = 0
+        for character in text {
+            boundaries.append(offset)
+            offset += character.utf8.count
+        }
+        boundaries.append(offset)
+        let characterCount = boundaries.count - 1
+        guard characterCount > 0 else { return "" }
+
+        func characterIndex(ofByte byte: Int) -> Int {
+            var low = 0
+            var high = characterCount
+            while low < high {
+                let mid = (low + high + 1) / 2
+                if boundaries[mid] <= byte { low = mid } else { high = mid - 1 }
+            }
+            return low
+        }
+
+        // Pick the first match whose window (starting a little before it) holds the most matches.
+        let lead = min(length / 5, 20)
+        var windowStart = 0
+        var bestCount = -1
+        for range in ranges {
+            let start = max(0, characterIndex(ofByte: range.lowerBound) - lead)
+            let endByte = boundaries[min(characterCount, start + length)]
+            let count = ranges.filter { $0.lowerBound >= boundaries[start] && $0.upperBound <= endByte }.count
+            if count > bestCount {
+                bestCount = count
+                windowStart = start
+            }
+        }
+        let windowEnd = min(characterCount, windowStart + length)
+        let startByte = boundaries[windowStart]
+        let endByte = boundaries[windowEnd]
+
+        var out = windowStart > 0 ? "…" : ""
+        var cursor = startByte
+        for range in ranges where range.lowerBound >= startByte && range.lowerBound < endByte {
+            let upper = min(range.upperBound, endByte)
+            out += Self.oneLine(utf8[cursor..<range.lowerBound])
+            out += highlight.open + Self.oneLine(utf8[range.lowerBound..<upper]) + highlight.close
+            cursor = upper
+        }
+        out += Self.oneLine(utf8[cursor..<endByte])
+        if windowEnd < characterCount { out += "…" }
+        return out
+    }
+
+    /// Text with line breaks, tabs and runs of spaces turned into single spaces.
+    private static func oneLine(_ bytes: ArraySlice<UInt8>) -> String {
+        var result = [UInt8]()
+        result.reserveCapacity(bytes.count)
+        var lastWasSpace = false
+        for byte in bytes {
+            let isSpace = byte == 0x0A || byte == 0x0D || byte == 0x09 || byte == 0x20
+            if isSpace {
+                if !lastWasSpace { result.append(0x20) }
+                lastWasSpace = true
+            } else {
+                result.append(byte)
+                lastWasSpace = false
+            }
+        }
+        return String(decoding: result, as: UTF8.self)
+    }
+}

@@ -1,0 +1,56 @@
+import SouAnalysis
+import SouFormat
+
+/// The answer a search must give, computed by scanning every document's normalized text.
+///
+/// A CJK string matches a field iff the field's normalized UTF-8 contains the string's
+/// normalized UTF-8 as a contiguous byte sequence: the definition of substring search.
+public struct BruteForceOracle: Sendable {
+    public let documents: [StoredDocument]
+    private let normalized: [[String: [UInt8]]]
+    private let analyzer: Analyzer
+
+    public init(documents: [StoredDocument], analyzer: Analyzer = Analyzer()) {
+        self.documents = documents
+        self.analyzer = analyzer
+        normalized = documents.map { document in
+            var fields: [String: [UInt8]] = [:]
+            for field in document.fields { fields[field.name] = Array(analyzer.normalize(field.value).utf8) }
+            return fields
+        }
+    }
+
+    /// Ids of the documents with a field (or the named field) containing `text`.
+    public func ids(containing text: String, field: String? = nil) -> Set<String> {
+        let needle = Array(analyzer.normalize(text).utf8)
+        var result = Set<String>()
+        for (document, fields) in zip(documents, normalized) {
+            let hit = fields.contains { name, haystack in
+                (field == nil || field == name) && Self.contains(haystack, needle)
+            }
+            if hit { result.insert(document.id) }
+        }
+        return result
+    }
+
+    /// Whether `needle` occurs in `haystack` as a contiguous byte sequence.
+    public static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty else { return true }
+        guard haystack.count >= needle.count else { return false }
+        let first = needle[0]
+        var index = 0
+        let last = haystack.count - needle.count
+        while index <= last {
+            if haystack[index] == first {
+                var matched = true
+                for offset in 1..<needle.count where haystack[index + offset] != needle[offset] {
+                    matched = false
+                    break
+                }
+                if matched { return true }
+            }
+            index += 1
+        }
+        return false
+    }
+}

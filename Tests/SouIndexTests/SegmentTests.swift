@@ -1,0 +1,75 @@
+import SouFormat
+import SouTestSupport
+import Testing
+
+@testable import SouIndex
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A segment written by `SegmentBuilder` reads back exactly, and corruption is detected on open.
+@Suite struct SegmentTests {
+    static let documents = [
+        StoredDocument(id: "a", fields: [.init(name: "title", value: "大同日报"), .init(name: "body", value: "大同市 5G+ 教育")]),
+        StoredDocument(id: "b/2", fields: [.init(name: "body", value: "line one\nline \"two\"\t😀")]),
+        StoredDocument(id: "c", fields: []),
+    ]
+
+    @Test func writtenSegmentReadsBack() throws {
+        let fixture = try SnapshotFixture(documents: Self.documents)
+        let reader = try #require(fixture.snapshot.segments.first?.reader)
+        #expect(reader.documentCount == 3)
+        #expect(reader.meta.fieldNames == ["title", "body"])
+        for (index, document) in Self.documents.enumerated() {
+            #expect(try reader.docID(forExternalID: document.id) == UInt32(index))
+            #expect(try reader.document(UInt32(index)) == document)
+        }
+        #expect(try reader.docID(forExternalID: "zzz") == nil)
+        // 大同市 5G+ 教育: 大同@0 同市@1 市@2 5g@3 教育@4 育@5 → length 6.
+        #expect(reader.norms.length(doc: 0, field: 1) == 6)
+        #expect(reader.meta.fieldStatistics[0] == FieldStatistics(totalLength: 4, documentCount: 1))
+        let info = try #require(try reader.dictionary.lookup(SegmentReader.key(field: 1, term: "5g")))
+        var cursor = reader.postings.cursor(for: info)
+        #expect(cursor.doc == 0)
+        var positions: [UInt32] = []
+        cursor.positions(into: &positions)
+        #expect(positions == [3])
+    }
+
+    @Test func invalidDocumentsAreRejected() throws {
+        var builder = SegmentBuilder()
+        #expect(throws: IndexError.self) { try builder.add(StoredDocument(id: "", fields: [])) }
+        #expect(throws: IndexError.self) { try builder.add(StoredDocument(id: "has space", fields: [])) }
+        #expect(throws: IndexError.self) {
+            try builder.add(StoredDocument(id: "x", fields: [.init(name: "Bad", value: "")]))
+        }
+        #expect(throws: IndexError.self) {
+            try builder.add(StoredDocument(id: String(repeating: "x", count: 513), fields: []))
+        }
+        #expect(builder.documentCount == 0)
+    }
+
+    @Test func aFlippedByteInAnySegmentFileIsDetectedOnOpen() throws {
+        let fixture = try SnapshotFixture(documents: Self.documents)
+        var random = SplitMix64(seed: 0xF11B)
+        for file in SegmentFile.allCases {
+            let path = file.path(directory: fixture.directory, segment: "seg0")
+            let original = try DurableFile.read(path)
+            for _ in 0..<25 {
+                var corrupt = original
+                let index = Int(random.next() % UInt64(corrupt.count))
+                corrupt[index] ^= UInt8(1 + random.next() % 255)
+                try DurableFile.write(corrupt, to: path, sync: false)
+                #expect(throws: FormatError.self, "\(file) byte \(index)") {
+                    _ = try SegmentReader(directory: fixture.directory, name: "seg0")
+                }
+            }
+            try DurableFile.write(Array(original.prefix(original.count / 2)), to: path, sync: false)
+            #expect(throws: FormatError.self) { _ = try SegmentReader(directory: fixture.directory, name: "seg0") }
+            try DurableFile.write(original, to: path, sync: false)
+        }
+        unlink(SegmentFile.postings.path(directory: fixture.directory, segment: "seg0"))
+        #expect(throws: FormatError.self) { _ = try SegmentReader(directory: fixture.directory, name: "seg0") }
+    }
+}

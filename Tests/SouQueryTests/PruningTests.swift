@@ -1,0 +1,42 @@
+import SouAnalysis
+import SouFormat
+import SouQuery
+import SouTestSupport
+import Testing
+
+/// Block-max pruned top-k equals exhaustive top-k, and pruning really skips scoring.
+@Suite struct PruningTests {
+    @Test func prunedTopKEqualsExhaustiveTopK() throws {
+        let seed: UInt64 = 0x9A11E
+        print("PruningTests seed", seed)
+        var random = SplitMix64(seed: seed)
+        // Repeat the corpus so postings span several 128-doc blocks.
+        let base = try SeedCorpus.paragraphDocuments()
+        let documents = (0..<4).flatMap { copy in
+            base.map { StoredDocument(id: "\(copy)-\($0.id)", fields: $0.fields) }
+        }
+        let fixture = try SnapshotFixture(documents: documents, segmentCount: 2)
+        let searcher = Searcher(snapshot: fixture.snapshot)
+        let analyzer = Analyzer()
+        let vocabulary = Array(Set(base.prefix(200).flatMap { analyzer.tokens($0.fields[0].value).map(\.term) })).sorted()
+        var prunedScored = 0
+        var exhaustiveScored = 0
+        for _ in 0..<500 {
+            let termCount = Int(random.next() % 3) + 1
+            let terms = (0..<termCount).map { _ in vocabulary[Int(random.next() % UInt64(vocabulary.count))] }
+            let query = random.next() % 2 == 0 ? terms.joined(separator: " OR ") : terms.joined(separator: " ")
+            let limit = Int(random.next() % 20) + 1
+            var options = SearchOptions(limit: limit, snippets: false)
+            let pruned = try searcher.search(query, options: options)
+            options.pruning = false
+            let exhaustive = try searcher.search(query, options: options)
+            #expect(pruned.total == exhaustive.total, "\(query)")
+            #expect(pruned.hits.map(\.id) == exhaustive.hits.map(\.id), "\(query)")
+            #expect(pruned.hits.map(\.score) == exhaustive.hits.map(\.score), "\(query)")
+            prunedScored += pruned.scoredDocuments
+            exhaustiveScored += exhaustive.scoredDocuments
+        }
+        print("scored with pruning", prunedScored, "without", exhaustiveScored)
+        #expect(prunedScored < exhaustiveScored)
+    }
+}
