@@ -169,8 +169,10 @@ final class QueryPlan {
             let limit = maxExpansions
             try dictionary.enumerate(prefix: SegmentReader.key(field: field, term: prefix)) { key, info in
                 if let maxCharacters {
+                    // A lone CJK character: its bigrams and unigram, not a longer character
+                    // that merely starts with the same bytes (a base plus a combining mark).
                     let term = String(decoding: key.dropFirst(), as: UTF8.self)
-                    if term.count > maxCharacters { return true }
+                    if term.count > maxCharacters || term.first != prefix.first { return true }
                 }
                 if found.count == limit { throw SearchError.tooManyTerms(prefix: prefix, limit: limit) }
                 found.append(info)

@@ -82,8 +82,8 @@ struct SnippetBuilder {
         case .term(let term):
             return token.term == term
         case .prefix(let prefix, let maxCharacters):
-            guard token.term.hasPrefix(prefix) else { return false }
-            return maxCharacters.map { token.term.count <= $0 } ?? true
+            guard let maxCharacters else { return token.term.hasPrefix(prefix) }
+            return token.term.first == prefix.first && token.term.count <= maxCharacters
         }
     }
 

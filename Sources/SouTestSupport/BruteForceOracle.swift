@@ -3,26 +3,27 @@ import SouFormat
 
 /// The answer a search must give, computed by scanning every document's normalized text.
 ///
-/// A CJK string matches a field iff the field's normalized UTF-8 contains the string's
-/// normalized UTF-8 as a contiguous byte sequence: the definition of substring search.
+/// A CJK string matches a field iff the field's normalized text contains the string's
+/// normalized text as a contiguous run of characters (grapheme clusters, compared with
+/// canonical equivalence): the definition of substring search.
 public struct BruteForceOracle: Sendable {
     public let documents: [StoredDocument]
-    private let normalized: [[String: [UInt8]]]
+    private let normalized: [[String: [Character]]]
     private let analyzer: Analyzer
 
     public init(documents: [StoredDocument], analyzer: Analyzer = Analyzer()) {
         self.documents = documents
         self.analyzer = analyzer
         normalized = documents.map { document in
-            var fields: [String: [UInt8]] = [:]
-            for field in document.fields { fields[field.name] = Array(analyzer.normalize(field.value).utf8) }
+            var fields: [String: [Character]] = [:]
+            for field in document.fields { fields[field.name] = Array(analyzer.normalize(field.value)) }
             return fields
         }
     }
 
     /// Ids of the documents with a field (or the named field) containing `text`.
     public func ids(containing text: String, field: String? = nil) -> Set<String> {
-        let needle = Array(analyzer.normalize(text).utf8)
+        let needle = Array(analyzer.normalize(text))
         var result = Set<String>()
         for (document, fields) in zip(documents, normalized) {
             let hit = fields.contains { name, haystack in
@@ -33,8 +34,8 @@ public struct BruteForceOracle: Sendable {
         return result
     }
 
-    /// Whether `needle` occurs in `haystack` as a contiguous byte sequence.
-    public static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+    /// Whether `needle` occurs in `haystack` as a contiguous sequence.
+    public static func contains<Element: Equatable>(_ haystack: [Element], _ needle: [Element]) -> Bool {
         guard !needle.isEmpty else { return true }
         guard haystack.count >= needle.count else { return false }
         let first = needle[0]
