@@ -3,6 +3,10 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SouFormat
+import Synchronization
+import Testing
+
 @testable import SouIndex
 
 /// A seeded generator so randomized tests reproduce (print the seed).
@@ -62,4 +66,68 @@ func flipByte(in path: String, at offset: Int) throws {
     var bytes = try readFile(path)
     bytes[offset] ^= 0x40
     try writeFile(path, bytes)
+}
+
+/// Options for tests: no timer refresh unless asked, warnings collected.
+func testOptions(
+    refresh: Duration = .seconds(3600), durability: DurabilityPolicy = .always,
+    merge: TieredMergePolicy.Settings = .init(), warnings: WarningLog? = nil
+) -> IndexOptions {
+    IndexOptions(
+        durability: durability, refreshInterval: refresh, mergePolicy: merge,
+        warningHandler: { message in warnings?.append(message) })
+}
+
+/// Collects warnings (thread-safe).
+final class WarningLog: Sendable {
+    private let messages = Mutex<[String]>([])
+    func append(_ message: String) { messages.withLock { $0.append(message) } }
+    var all: [String] { messages.withLock { $0 } }
+}
+
+func document(_ id: String, _ body: String, title: String? = nil) -> Document {
+    var fields = [StoredField(name: "body", value: body)]
+    if let title { fields.append(StoredField(name: "title", value: title)) }
+    return Document(id: id, fields: fields)
+}
+
+/// Ids of live documents whose `field` has the (lowercase ASCII) word `term`, by walking
+/// the postings of every segment in the snapshot.
+func search(_ snapshot: Snapshot, field: String, term: String) throws -> Set<String> {
+    var ids = Set<String>()
+    for view in snapshot.segments {
+        guard let number = view.reader.meta.fieldNumber(field) else { continue }
+        guard let info = try view.reader.dictionary.lookup(SegmentReader.key(field: UInt8(number), term: term)) else {
+            continue
+        }
+        var cursor = view.reader.postings.cursor(for: info)
+        while cursor.doc != PostingsCursor.noMoreDocs {
+            if !view.isDeleted(cursor.doc) {
+                let id = try view.reader.document(cursor.doc).id
+                #expect(ids.insert(id).inserted, "\(id) live twice")
+            }
+            _ = cursor.next()
+        }
+    }
+    return ids
+}
+
+/// Copies every file of `source` into a new scratch directory: what a `kill -9` at this
+/// moment would leave on disk (written data is in the page cache, visible to readers).
+func crashCopy(of source: String) throws -> ScratchDirectory {
+    let copy = ScratchDirectory()
+    try copyTree(source, copy.path)
+    return copy
+}
+
+private func copyTree(_ source: String, _ destination: String) throws {
+    for name in try SystemCalls.listDirectory(source) {
+        let from = source + "/" + name
+        if SystemCalls.isDirectory(from) {
+            try SystemCalls.makeDirectory(destination + "/" + name)
+            try copyTree(from, destination + "/" + name)
+        } else {
+            try writeFile(destination + "/" + name, readFile(from))
+        }
+    }
 }

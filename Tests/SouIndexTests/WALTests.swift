@@ -79,7 +79,7 @@ import Testing
             #expect(contents.problem != nil)
         }
         // A damaged header is an error naming the file.
-        for offset in 0..<6 {
+        for offset in 0..<WALFormat.headerSize {
             var bytes = whole
             bytes[offset] ^= 0x01
             try writeFile(flipped, bytes)

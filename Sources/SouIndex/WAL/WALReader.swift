@@ -55,7 +55,9 @@ public struct WALReader {
                 throw FormatError.unsupportedVersion(
                     file: name, found: version, supported: FileKind.writeAheadLog.supportedVersions)
             }
-            _ = try reader.readUInt16()
+            guard try reader.readUInt16() == 0 else {
+                throw FormatError.corrupt(file: name, reason: "reserved header bytes are not zero")
+            }
         } catch {
             throw IndexError.wrap(error)
         }

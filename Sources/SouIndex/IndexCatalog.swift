@@ -1,0 +1,133 @@
+import SouFormat
+import Synchronization
+
+/// The indexes of one data directory, which this catalog holds locked.
+///
+/// Layout: `<data>/LOCK`, `<data>/<name>/` per index (its `MANIFEST` — settings included —,
+/// `wal-*.log`, segment and deletion files). A dropped index is renamed to
+/// `<data>/.trash-<name>-<n>` and then removed, so a crash mid-drop never leaves a
+/// half-deleted index that looks live.
+public final class IndexCatalog: Sendable {
+    public let dataDirectory: DataDirectory
+    public let options: IndexOptions
+    private let registry: Mutex<Registry>
+
+    private struct Registry {
+        var indexes: [String: Index] = [:]
+        /// Names being created or dropped right now.
+        var busy: Set<String> = []
+        var closed = false
+        var trashCounter = 0
+    }
+
+    /// The name of the index created in an empty data directory.
+    public static let defaultIndexName = "default"
+
+    /// Creates the directory (0700) if needed, takes its lock, opens every index (WAL
+    /// replay), and creates `default` if there is none.
+    ///
+    /// - Throws: `IndexError.locked(path:)` if another process holds the directory;
+    ///   `IndexError.corrupt` naming the file if an index fails verification; `.io`.
+    public init(dataDirectory: String, options: IndexOptions = .init()) async throws {
+        self.options = options
+        let directory = try DataDirectory(path: dataDirectory)
+        self.dataDirectory = directory
+        var opened: [String: Index] = [:]
+        do {
+            let names = try await BlockingIO.run {
+                try directory.removeTrash()
+                return try directory.indexNames()
+            }
+            for name in names {
+                opened[name] = try await Index.open(name: name, directory: directory.indexPath(name), options: options)
+            }
+            if opened.isEmpty {
+                let name = Self.defaultIndexName
+                opened[name] = try await Index.create(
+                    name: name, directory: directory.indexPath(name), settings: .init(), options: options)
+            }
+        } catch {
+            for index in opened.values { try? await index.close() }
+            directory.unlock()
+            throw IndexError.wrap(error)
+        }
+        registry = Mutex(Registry(indexes: opened))
+    }
+
+    /// Names of the open indexes, sorted.
+    public func names() -> [String] {
+        registry.withLock { $0.indexes.keys.sorted() }
+    }
+
+    /// The index named `name`, or nil.
+    public func index(named name: String) -> Index? {
+        registry.withLock { $0.indexes[name] }
+    }
+
+    /// Creates an empty index.
+    ///
+    /// - Parameters:
+    ///   - name: `[a-z0-9][a-z0-9_-]{0,63}`.
+    ///   - settings: stored in the index's manifest.
+    /// - Throws: `IndexError.invalidName`, `.exists`, `.closed`, `.io`.
+    @discardableResult
+    public func create(_ name: String, settings: IndexSettings = .init()) async throws -> Index {
+        guard DataDirectory.isValidIndexName(name) else { throw IndexError.invalidName(name) }
+        try registry.withLock { (registry: inout Registry) throws(IndexError) in
+            if registry.closed { throw IndexError.closed(name) }
+            if registry.indexes[name] != nil || registry.busy.contains(name) { throw IndexError.exists(name) }
+            registry.busy.insert(name)
+        }
+        do {
+            let index = try await Index.create(
+                name: name, directory: dataDirectory.indexPath(name), settings: settings, options: options)
+            registry.withLock {
+                $0.busy.remove(name)
+                $0.indexes[name] = index
+            }
+            return index
+        } catch {
+            registry.withLock { _ = $0.busy.remove(name) }
+            throw IndexError.wrap(error)
+        }
+    }
+
+    /// Closes the index and removes its directory. Snapshots taken before keep working.
+    ///
+    /// - Throws: `IndexError.notFound`, `.io`.
+    public func drop(_ name: String) async throws {
+        let (index, trash) = try registry.withLock { (registry: inout Registry) throws(IndexError) -> (Index, String) in
+            guard let index = registry.indexes.removeValue(forKey: name) else { throw IndexError.notFound(name) }
+            registry.busy.insert(name)
+            registry.trashCounter += 1
+            return (index, ".trash-\(name)-\(registry.trashCounter)")
+        }
+        defer { registry.withLock { _ = $0.busy.remove(name) } }
+        try? await index.close()
+        let directory = dataDirectory
+        try await BlockingIO.run {
+            let trashPath = directory.path + "/" + trash
+            try? SystemCalls.removeTree(trashPath)
+            try SystemCalls.rename(directory.indexPath(name), trashPath)
+            do { try DurableFile.syncDirectory(directory.path) } catch { throw IndexError.wrap(error) }
+            try SystemCalls.removeTree(trashPath)
+        }
+    }
+
+    /// Commits and closes every index, then releases the lock. Idempotent.
+    public func close() async throws {
+        let indexes = registry.withLock { registry -> [Index] in
+            if registry.closed { return [] }
+            registry.closed = true
+            let all = Array(registry.indexes.values)
+            registry.indexes = [:]
+            return all
+        }
+        var failure: (any Error)?
+        for index in indexes {
+            do { try await index.close() } catch { failure = failure ?? error }
+        }
+        dataDirectory.unlock()
+        if let failure { throw IndexError.wrap(failure) }
+    }
+}

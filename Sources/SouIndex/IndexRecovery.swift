@@ -1,0 +1,95 @@
+import SouFormat
+
+/// What opening an index directory finds on disk, read off the actor (blocking I/O):
+/// the manifest, every segment mapped and verified, and the WAL records to replay.
+struct IndexRecovery: Sendable {
+    struct Segment: Sendable {
+        var entry: Manifest.Segment
+        var reader: SegmentReader
+        var deletions: DeletionBitmap
+    }
+
+    struct LogEntry: Sendable {
+        var file: String
+        var entry: WALReader.Entry
+    }
+
+    var manifest: Manifest
+    var segments: [Segment]
+    /// Records of every log file in order, up to the first damaged one.
+    var log: [LogEntry]
+    /// Log files found (all are removed after the first commit).
+    var logFiles: [String]
+    /// Why replay stopped early, per damaged file.
+    var problems: [String]
+    var ignoredBytes: Int
+
+    /// Reads the index in `directory`.
+    ///
+    /// Removes files a crash left behind (segments and deletion files no manifest names,
+    /// `*.tmp`), then maps every segment (verifying every checksum) and reads every log.
+    /// - Throws: `IndexError.corrupt` naming the file if the manifest, a segment file or a
+    ///   deletion file fails verification; `IndexError.notFound` if there is no manifest.
+    static func read(directory: String, name: String) throws -> IndexRecovery {
+        guard let manifest = try Manifest.read(directory: directory) else { throw IndexError.notFound(name) }
+        let referenced = manifest.referencedFiles
+        var logNumbers: [(UInt64, String)] = []
+        for file in try SystemCalls.listDirectory(directory) {
+            if let number = WALFormat.fileNumber(file) {
+                logNumbers.append((number, file))
+            } else if !referenced.contains(file) && (file.hasPrefix("seg-") || file.hasSuffix(".tmp")) {
+                try SystemCalls.removeFile(directory + "/" + file)
+            }
+        }
+        var segments: [Segment] = []
+        for entry in manifest.segments {
+            do {
+                let reader = try SegmentReader(directory: directory, name: entry.name)
+                guard reader.documentCount == entry.documentCount else {
+                    throw FormatError.corrupt(
+                        file: "\(directory)/\(entry.name)",
+                        reason: "holds \(reader.documentCount) documents, the manifest says \(entry.documentCount)")
+                }
+                var deletions = DeletionBitmap(documentCount: entry.documentCount)
+                if let file = entry.deletionFile {
+                    deletions = try DeletionBitmap(file: MappedFile(path: directory + "/" + file))
+                    guard deletions.documentCount == entry.documentCount, deletions.deletedCount == entry.deletedCount else {
+                        throw FormatError.corrupt(
+                            file: directory + "/" + file, reason: "does not match segment \(entry.name) in the manifest")
+                    }
+                }
+                segments.append(Segment(entry: entry, reader: reader, deletions: deletions))
+            } catch {
+                throw IndexError.wrap(error)
+            }
+        }
+        var recovery = IndexRecovery(
+            manifest: manifest, segments: segments, log: [], logFiles: [], problems: [], ignoredBytes: 0)
+        var damaged = false
+        var previous: UInt64 = 0
+        for (_, file) in logNumbers.sorted(by: { $0.0 < $1.0 }) {
+            let path = directory + "/" + file
+            recovery.logFiles.append(file)
+            if damaged {
+                recovery.ignoredBytes += SystemCalls.fileSize(path) ?? 0
+                continue
+            }
+            let contents = try WALReader.read(path: path)
+            for entry in contents.entries {
+                if entry.sequence <= previous {
+                    recovery.problems.append("\(path): sequence \(entry.sequence) follows \(previous); rest ignored")
+                    damaged = true
+                    break
+                }
+                previous = entry.sequence
+                recovery.log.append(LogEntry(file: path, entry: entry))
+            }
+            if let problem = contents.problem {
+                recovery.problems.append(problem)
+                recovery.ignoredBytes += contents.fileLength - contents.validLength
+                damaged = true
+            }
+        }
+        return recovery
+    }
+}

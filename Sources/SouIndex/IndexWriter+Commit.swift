@@ -1,0 +1,180 @@
+import SouFormat
+
+extension IndexWriter {
+    /// What a commit writes, captured on the actor and handed to a blocking-I/O thread.
+    private struct CommitPlan: Sendable {
+        var directory: String
+        var documents: [Document]
+        var segmentName: String?
+        var deletionFiles: [(index: Int, file: String, bytes: [UInt8])]
+        var manifest: Manifest
+        var walPath: String
+        var policy: DurabilityPolicy
+        var injectedError: IndexError?
+    }
+
+    private struct CommitResult: Sendable {
+        var segment: (SegmentInfo, SegmentReader)?
+        var manifest: Manifest
+        var wal: WALWriter
+    }
+
+    /// Commits the current state: see the type's documentation. Call with the gate held.
+    ///
+    /// On failure nothing changes: partial files are removed, the previous manifest stays,
+    /// the buffer and dirty bitmaps stay for the next attempt, and every write is still
+    /// in the log.
+    /// - Parameter force: commit even if nothing is pending (open: start a fresh log).
+    func commitLocked(force: Bool) async throws {
+        installFinishedMerges()
+        let pending = !buffer.isEmpty || structureChanged || segments.contains(where: \.dirty)
+        guard pending || force else { return }
+
+        var next = manifest
+        next.generation += 1
+        next.checkpointSequence = lastSequence
+        let walNumber = next.nextWALNumber
+        next.nextWALNumber += 1
+        let documents = buffer.documents
+        var segmentName: String?
+        if !documents.isEmpty {
+            segmentName = "seg-\(nextSegmentNumber)"
+            nextSegmentNumber += 1
+        }
+        next.nextSegmentNumber = nextSegmentNumber
+        var deletionFiles: [(index: Int, file: String, bytes: [UInt8])] = []
+        next.segments = []
+        for (index, segment) in segments.enumerated() {
+            var entry = segment.entry
+            if segment.dirty {
+                entry.deletedCount = segment.deletions.deletedCount
+                entry.deletionFile = nil
+                if entry.deletedCount > 0 {
+                    let file = "\(segment.entry.name).\(next.generation).del"
+                    entry.deletionFile = file
+                    deletionFiles.append((index, file, segment.deletions.encode()))
+                }
+            }
+            next.segments.append(entry)
+        }
+        let plan = CommitPlan(
+            directory: directory, documents: documents, segmentName: segmentName, deletionFiles: deletionFiles,
+            manifest: next, walPath: directory + "/" + WALFormat.fileName(walNumber), policy: options.durability,
+            injectedError: injectedCommitError)
+        injectedCommitError = nil
+        let lastSequence = self.lastSequence
+
+        let result = try await BlockingIO.run { try Self.write(plan, lastSequence: lastSequence) }
+
+        // Committed: adopt the new state.
+        let oldWAL = wal
+        wal = result.wal
+        manifest = result.manifest
+        for (index, file, _) in deletionFiles {
+            if let old = segments[index].entry.deletionFile { obsoleteFiles.append(old) }
+            segments[index].entry.deletionFile = file
+        }
+        for index in segments.indices where segments[index].dirty {
+            if segments[index].deletions.deletedCount == 0, let old = segments[index].entry.deletionFile {
+                obsoleteFiles.append(old)
+                segments[index].entry.deletionFile = nil
+            }
+            segments[index].entry.deletedCount = segments[index].deletions.deletedCount
+            segments[index].dirty = false
+            segments[index].view = nil
+        }
+        if let (info, reader) = result.segment {
+            segments.append(
+                LiveSegment(
+                    entry: result.manifest.segments.last!, reader: reader,
+                    deletions: DeletionBitmap(documentCount: info.documentCount), dirty: false, view: nil))
+        }
+        buffer = DocumentBuffer()
+        structureChanged = false
+        let now = clock.now
+        scheduler.refreshed(now: now - started)
+        counters.lastRefresh = now
+        counters.refreshes += 1
+        publishSnapshot()
+        // The old log's records are all in the committed segments now.
+        if let oldWAL {
+            obsoleteFiles.append(oldWAL.path.split(separator: "/").last.map(String.init) ?? oldWAL.path)
+            try? await oldWAL.close()
+        }
+        // A crash between creating a log and writing the manifest can leave an empty log
+        // with the number just reused; never remove the live one.
+        let live = result.wal.path.split(separator: "/").last.map(String.init)
+        let obsolete = obsoleteFiles.filter { $0 != live }
+        obsoleteFiles = []
+        let directory = self.directory
+        try? await BlockingIO.run {
+            for file in obsolete { try? SystemCalls.removeFile(directory + "/" + file) }
+        }
+        publishStats()
+        startMerges()
+    }
+
+    /// The blocking part of a commit: segment, deletion files, directory fsync, new log,
+    /// manifest. Removes what it wrote if any step fails.
+    private static func write(_ plan: CommitPlan, lastSequence: UInt64) throws -> CommitResult {
+        var written: [String] = []
+        var wal: WALWriter?
+        do {
+            var manifest = plan.manifest
+            var segment: (SegmentInfo, SegmentReader)?
+            if let name = plan.segmentName {
+                var builder = SegmentBuilder()
+                for document in plan.documents { try builder.add(document) }
+                let info = try builder.write(to: plan.directory, name: name)
+                written += info.files
+                let reader = try SegmentReader(directory: plan.directory, name: name)
+                segment = (info, reader)
+                manifest.segments.append(
+                    Manifest.Segment(
+                        name: info.name, documentCount: info.documentCount, byteSize: info.byteSize, files: info.files))
+            }
+            for (_, file, bytes) in plan.deletionFiles {
+                written.append(file)
+                try DurableFile.write(bytes, to: plan.directory + "/" + file, sync: true)
+            }
+            if let error = plan.injectedError { throw error }
+            try DurableFile.syncDirectory(plan.directory)
+            wal = try WALWriter.create(path: plan.walPath, policy: plan.policy, lastSequence: lastSequence)
+            try manifest.write(directory: plan.directory)
+            return CommitResult(segment: segment, manifest: manifest, wal: wal!)
+        } catch {
+            for file in written { try? SystemCalls.removeFile(plan.directory + "/" + file) }
+            if wal != nil { try? SystemCalls.removeFile(plan.walPath) }
+            throw IndexError.wrap(error)
+        }
+    }
+
+    /// Publishes a snapshot of the segments as they are now (after a commit).
+    func publishSnapshot() {
+        for index in segments.indices where segments[index].view == nil {
+            let deletions = segments[index].deletions
+            segments[index].view = SegmentView(
+                reader: segments[index].reader, deletions: deletions.deletedCount > 0 ? deletions : nil)
+        }
+        let snapshot = Snapshot(segments: segments.compactMap(\.view))
+        published.snapshot.withLock { $0 = snapshot }
+    }
+
+    /// Recomputes the counters readers see.
+    func publishStats() {
+        var stats = counters
+        let snapshot = published.snapshot.withLock { $0 }
+        stats.documents = snapshot.liveDocumentCount
+        stats.segments = snapshot.segments.count
+        stats.deletedDocuments = snapshot.segments.reduce(0) { $0 + ($1.deletions?.deletedCount ?? 0) }
+        stats.bytesOnDisk = segments.reduce(0) { total, segment in
+            total + segment.entry.byteSize + (segment.entry.deletionFile == nil ? 0 : segment.entry.documentCount / 8 + 16)
+        }
+        stats.walBytes = wal?.size ?? 0
+        stats.bufferedDocuments = buffer.count
+        stats.mergesRunning = runningMerges.count
+        stats.generation = manifest.generation
+        stats.lastSequence = lastSequence
+        published.stats.withLock { $0 = stats }
+    }
+}

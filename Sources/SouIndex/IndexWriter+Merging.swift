@@ -1,0 +1,134 @@
+import SouFormat
+
+extension IndexWriter {
+    /// A merge in flight: its inputs and their deletions when it started.
+    struct RunningMerge: Sendable {
+        var inputs: [String]
+        var startDeletions: [String: DeletionBitmap]
+        var output: String
+    }
+
+    /// A merge whose segment is written, waiting for the next commit to install it.
+    struct FinishedMerge: Sendable {
+        var merge: RunningMerge
+        /// nil when no input document was live: the inputs simply disappear.
+        var result: (SegmentInfo, SegmentReader)?
+    }
+
+    /// Asks the merge policy for merges and starts them in the background.
+    func startMerges() {
+        guard state == .running else { return }
+        let policy = TieredMergePolicy(settings: options.mergePolicy)
+        let merging = Set(runningMerges.values.flatMap(\.inputs) + finishedMerges.flatMap(\.merge.inputs))
+        let candidates = segments.map {
+            MergeCandidate(
+                name: $0.entry.name, byteSize: $0.entry.byteSize, documentCount: $0.entry.documentCount,
+                deletedCount: $0.deletions.deletedCount)
+        }
+        let groups = policy.findMerges(
+            segments: candidates, merging: merging, runningMerges: runningMerges.count + finishedMerges.count)
+        for group in groups {
+            let inputs = segments.filter { group.contains($0.entry.name) }
+            guard inputs.count == group.count else { continue }
+            let views = inputs.map {
+                SegmentView(reader: $0.reader, deletions: $0.deletions.deletedCount > 0 ? $0.deletions : nil)
+            }
+            let output = "seg-\(nextSegmentNumber)"
+            nextSegmentNumber += 1
+            let merge = RunningMerge(
+                inputs: group,
+                startDeletions: Dictionary(uniqueKeysWithValues: inputs.map { ($0.entry.name, $0.deletions) }),
+                output: output)
+            let id = nextMergeID
+            nextMergeID += 1
+            runningMerges[id] = merge
+            let directory = self.directory
+            mergeTasks[id] = Task {
+                let result: Result<(SegmentInfo, SegmentReader)?, any Error>
+                do {
+                    result = .success(
+                        try await BlockingIO.run { try Merger.merge(views, directory: directory, name: output) })
+                } catch {
+                    result = .failure(error)
+                }
+                self.mergeFinished(id: id, result: result)
+            }
+        }
+        publishStats()
+    }
+
+    private func mergeFinished(id: Int, result: Result<(SegmentInfo, SegmentReader)?, any Error>) {
+        mergeTasks[id] = nil
+        guard let merge = runningMerges.removeValue(forKey: id) else { return }
+        switch result {
+        case .failure(let error):
+            options.warningHandler("index '\(name)': merge of \(merge.inputs.joined(separator: ", ")) failed: \(error)")
+        case .success(let output):
+            if state == .running {
+                finishedMerges.append(FinishedMerge(merge: merge, result: output))
+            } else if let (info, _) = output {
+                for file in info.files { try? SystemCalls.removeFile(directory + "/" + file) }
+            }
+        }
+        publishStats()
+    }
+
+    /// Replaces the inputs of finished merges by their outputs in the working state.
+    ///
+    /// Documents deleted in an input after its merge started are still live in the
+    /// output; they are found by external id and deleted there too.
+    func installFinishedMerges() {
+        let finished = finishedMerges
+        finishedMerges = []
+        for merge in finished {
+            do {
+                try install(merge)
+                counters.mergesDone += 1
+            } catch {
+                options.warningHandler("index '\(name)': merge into \(merge.merge.output) discarded: \(error)")
+                if let (info, _) = merge.result { obsoleteFiles += info.files }
+            }
+        }
+    }
+
+    private func install(_ finished: FinishedMerge) throws {
+        let inputIndexes = segments.indices.filter { finished.merge.inputs.contains(segments[$0].entry.name) }
+        guard inputIndexes.count == finished.merge.inputs.count, let first = inputIndexes.first else {
+            throw IndexError.corrupt("merge inputs are gone")
+        }
+        var replacement: LiveSegment?
+        if let (info, reader) = finished.result {
+            var deletions = DeletionBitmap(documentCount: reader.documentCount)
+            for index in inputIndexes {
+                let input = segments[index]
+                guard let before = finished.merge.startDeletions[input.entry.name] else { continue }
+                guard input.deletions.deletedCount > before.deletedCount else { continue }
+                for docID in 0..<UInt32(input.reader.documentCount)
+                where input.deletions.isDeleted(docID) && !before.isDeleted(docID) {
+                    let id = try input.reader.document(docID).id
+                    if let merged = try reader.docID(forExternalID: id) { deletions.delete(merged) }
+                }
+            }
+            replacement = LiveSegment(
+                entry: Manifest.Segment(
+                    name: info.name, documentCount: info.documentCount, byteSize: info.byteSize, files: info.files),
+                reader: reader, deletions: deletions, dirty: deletions.deletedCount > 0, view: nil)
+        }
+        for index in inputIndexes {
+            obsoleteFiles += segments[index].entry.files
+            if let file = segments[index].entry.deletionFile { obsoleteFiles.append(file) }
+        }
+        var rebuilt: [LiveSegment] = []
+        for (index, segment) in segments.enumerated() {
+            if index == first, let replacement { rebuilt.append(replacement) }
+            if !inputIndexes.contains(index) { rebuilt.append(segment) }
+        }
+        segments = rebuilt
+        structureChanged = true
+    }
+}
+
+extension IndexWriter {
+    /// Merges running or finished but not yet installed by a commit.
+    var mergesPending: Int { runningMerges.count + finishedMerges.count }
+}

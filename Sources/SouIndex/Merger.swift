@@ -1,0 +1,27 @@
+/// Merges segments into one: reads the live stored documents of the inputs (as their
+/// deletion bitmaps stood when the merge started) and rebuilds them with `SegmentBuilder`.
+///
+/// Rebuilding from stored fields is simple and obviously correct (the merged segment is
+/// exactly what indexing those documents afresh produces); it re-analyzes text, which costs
+/// more CPU than merging postings directly. Every external id is live in at most one
+/// segment, so the inputs never hold two live versions of a document.
+enum Merger {
+    /// - Returns: the new segment's info and reader, or nil if no input document is live.
+    /// - Throws: on I/O errors or corrupt inputs; partial output files are removed.
+    static func merge(_ inputs: [SegmentView], directory: String, name: String) throws -> (SegmentInfo, SegmentReader)? {
+        var builder = SegmentBuilder()
+        for input in inputs {
+            for docID in 0..<UInt32(input.reader.documentCount) where !input.isDeleted(docID) {
+                try builder.add(try input.reader.document(docID))
+            }
+        }
+        guard builder.documentCount > 0 else { return nil }
+        let info = try builder.write(to: directory, name: name)
+        do {
+            return (info, try SegmentReader(directory: directory, name: name))
+        } catch {
+            for file in info.files { try? SystemCalls.removeFile(directory + "/" + file) }
+            throw error
+        }
+    }
+}

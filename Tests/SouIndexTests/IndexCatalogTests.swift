@@ -1,0 +1,65 @@
+import SouFormat
+import Testing
+
+@testable import SouIndex
+
+@Suite struct IndexCatalogTests {
+    @Test func emptyDirectoryGetsDefaultIndex() async throws {
+        let scratch = ScratchDirectory()
+        let catalog = try await IndexCatalog(dataDirectory: scratch.file("data"), options: testOptions())
+        #expect(catalog.names() == ["default"])
+        #expect(catalog.index(named: "default") != nil)
+        #expect(catalog.index(named: "nope") == nil)
+        try await catalog.close()
+    }
+
+    @Test func secondCatalogOnSameDirectoryIsLocked() async throws {
+        let scratch = ScratchDirectory()
+        let path = scratch.file("data")
+        let catalog = try await IndexCatalog(dataDirectory: path, options: testOptions())
+        await #expect(throws: IndexError.locked(path: path + "/LOCK")) {
+            _ = try await IndexCatalog(dataDirectory: path, options: testOptions())
+        }
+        try await catalog.close()
+        let again = try await IndexCatalog(dataDirectory: path, options: testOptions())
+        try await again.close()
+    }
+
+    @Test func createDropListWithSettingsThatPersist() async throws {
+        let scratch = ScratchDirectory()
+        let path = scratch.file("data")
+        let catalog = try await IndexCatalog(dataDirectory: path, options: testOptions())
+        let news = try await catalog.create("news", settings: IndexSettings(boosts: ["title": 3]))
+        _ = try await catalog.create("logs-2024")
+        await #expect(throws: IndexError.exists("news")) { try await catalog.create("news") }
+        await #expect(throws: IndexError.invalidName("Bad Name")) { try await catalog.create("Bad Name") }
+        #expect(catalog.names() == ["default", "logs-2024", "news"])
+        try await news.add([document("a", "hello world")])
+        try await catalog.drop("logs-2024")
+        await #expect(throws: IndexError.notFound("logs-2024")) { try await catalog.drop("logs-2024") }
+        #expect(!SystemCalls.fileExists(path + "/logs-2024"))
+        try await catalog.close()
+
+        let reopened = try await IndexCatalog(dataDirectory: path, options: testOptions())
+        #expect(reopened.names() == ["default", "news"])
+        let index = try #require(reopened.index(named: "news"))
+        #expect(index.settings == IndexSettings(boosts: ["title": 3]))
+        #expect(try index.snapshot().document(id: "a") == document("a", "hello world"))
+        try await reopened.close()
+    }
+
+    @Test func droppedIndexRejectsWritesButOldSnapshotsStillRead() async throws {
+        let scratch = ScratchDirectory()
+        let catalog = try await IndexCatalog(dataDirectory: scratch.file("data"), options: testOptions())
+        let index = try await catalog.create("tmp")
+        try await index.add([document("x", "alpha beta")])
+        try await index.commit()
+        let snapshot = index.snapshot()
+        try await catalog.drop("tmp")
+        await #expect(throws: IndexError.closed("tmp")) { try await index.add([document("y", "gamma")]) }
+        // The files are unlinked, the mappings stay readable until the snapshot goes away.
+        #expect(try snapshot.document(id: "x") == document("x", "alpha beta"))
+        #expect(try search(snapshot, field: "body", term: "beta") == ["x"])
+        try await catalog.close()
+    }
+}

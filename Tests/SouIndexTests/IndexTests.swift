@@ -1,0 +1,167 @@
+import SouFormat
+import Testing
+
+@testable import SouIndex
+
+@Suite struct IndexTests {
+    @Test func addIsVisibleAfterCommitAndSurvivesReopen() async throws {
+        let scratch = ScratchDirectory()
+        let path = scratch.file("data")
+        let catalog = try await IndexCatalog(dataDirectory: path, options: testOptions())
+        let index = try #require(catalog.index(named: "default"))
+        try await index.add([document("1", "red fish"), document("2", "blue fish")])
+        #expect(index.snapshot().liveDocumentCount == 0)
+        #expect(index.stats().bufferedDocuments == 2)
+        try await index.commit()
+        let snapshot = index.snapshot()
+        #expect(snapshot.liveDocumentCount == 2)
+        #expect(try search(snapshot, field: "body", term: "fish") == ["1", "2"])
+        #expect(index.stats().documents == 2)
+        #expect(index.stats().segments == 1)
+        try await catalog.close()
+
+        let reopened = try await IndexCatalog(dataDirectory: path, options: testOptions())
+        let again = try #require(reopened.index(named: "default"))
+        #expect(try search(again.snapshot(), field: "body", term: "red") == ["1"])
+        #expect(again.stats().openTime > .zero)
+        try await reopened.close()
+    }
+
+    @Test func upsertReplacesAndDeleteRemoves() async throws {
+        let scratch = ScratchDirectory()
+        let catalog = try await IndexCatalog(dataDirectory: scratch.file("data"), options: testOptions())
+        let index = try #require(catalog.index(named: "default"))
+        try await index.add([document("1", "old text"), document("2", "keep me")])
+        try await index.commit()
+        try await index.add([document("1", "new text")])
+        #expect(try await index.delete(ids: ["2", "missing"]) == 1)
+        try await index.commit()
+        let snapshot = index.snapshot()
+        #expect(snapshot.liveDocumentCount == 1)
+        #expect(try snapshot.document(id: "1") == document("1", "new text"))
+        #expect(try snapshot.document(id: "2") == nil)
+        #expect(try search(snapshot, field: "body", term: "old").isEmpty)
+        #expect(try search(snapshot, field: "body", term: "text") == ["1"])
+        #expect(index.stats().deletedDocuments == 2)
+        // Upsert and delete within one buffer.
+        try await index.add([document("3", "a"), document("3", "b")])
+        #expect(try await index.delete(ids: ["3", "3"]) == 1)
+        try await index.commit()
+        #expect(try index.snapshot().document(id: "3") == nil)
+        try await catalog.close()
+    }
+
+    @Test func refreshMakesWritesVisibleWithinTheInterval() async throws {
+        let scratch = ScratchDirectory()
+        let catalog = try await IndexCatalog(
+            dataDirectory: scratch.file("data"), options: testOptions(refresh: .milliseconds(100)))
+        let index = try #require(catalog.index(named: "default"))
+        try await index.add([document("1", "soon")])
+        let clock = ContinuousClock()
+        let start = clock.now
+        while index.snapshot().liveDocumentCount == 0 && clock.now - start < .seconds(5) {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(index.snapshot().liveDocumentCount == 1)
+        #expect(index.stats().lastRefresh != nil)
+        try await catalog.close()
+    }
+
+    @Test func unacknowledgedWritesReplayAfterCrash() async throws {
+        let scratch = ScratchDirectory()
+        let path = scratch.file("data")
+        let catalog = try await IndexCatalog(dataDirectory: path, options: testOptions())
+        let index = try #require(catalog.index(named: "default"))
+        try await index.add([document("1", "committed")])
+        try await index.commit()
+        try await index.add([document("2", "only in the log")])
+        #expect(try await index.delete(ids: ["1"]) == 1)
+        let crashed = try crashCopy(of: path)
+        try await catalog.close()
+
+        let reopened = try await IndexCatalog(dataDirectory: crashed.path, options: testOptions())
+        let again = try #require(reopened.index(named: "default"))
+        #expect(again.stats().replayedRecords == 2)
+        #expect(try again.snapshot().document(id: "2") == document("2", "only in the log"))
+        #expect(try again.snapshot().document(id: "1") == nil)
+        try await reopened.close()
+    }
+
+    @Test func diskFullOnTheLogFailsTheWriteAndKeepsTheIndexUsable() async throws {
+        let scratch = ScratchDirectory()
+        let path = scratch.file("data")
+        let catalog = try await IndexCatalog(dataDirectory: path, options: testOptions())
+        let index = try #require(catalog.index(named: "default"))
+        try await index.add([document("1", "before")])
+        await index.writer.injectWALWriteError(28)  // ENOSPC
+        await #expect(throws: IndexError.self) { try await index.add([document("2", "lost")]) }
+        try await index.add([document("3", "after")])
+        try await index.commit()
+        #expect(try search(index.snapshot(), field: "body", term: "lost").isEmpty)
+        #expect(index.snapshot().liveDocumentCount == 2)
+        try await catalog.close()
+        let reopened = try await IndexCatalog(dataDirectory: path, options: testOptions())
+        #expect(try reopened.index(named: "default")!.snapshot().document(id: "2") == nil)
+        #expect(reopened.index(named: "default")!.snapshot().liveDocumentCount == 2)
+        try await reopened.close()
+    }
+
+    @Test func failedCommitLeavesTheIndexConsistent() async throws {
+        let scratch = ScratchDirectory()
+        let path = scratch.file("data")
+        let catalog = try await IndexCatalog(dataDirectory: path, options: testOptions())
+        let index = try #require(catalog.index(named: "default"))
+        try await index.add([document("1", "one")])
+        try await index.commit()
+        try await index.add([document("2", "two")])
+        #expect(try await index.delete(ids: ["1"]) == 1)
+        await index.writer.injectCommitError(.io("injected: No space left on device"))
+        await #expect(throws: IndexError.io("injected: No space left on device")) { try await index.commit() }
+        // Readers still see the last committed state.
+        #expect(try index.snapshot().document(id: "1") != nil)
+        #expect(try index.snapshot().document(id: "2") == nil)
+        try await index.commit()
+        #expect(try index.snapshot().document(id: "1") == nil)
+        #expect(try index.snapshot().document(id: "2") != nil)
+        try await catalog.close()
+        let files = try SystemCalls.listDirectory(path + "/default")
+        #expect(files.filter { $0.hasSuffix(".tmp") }.isEmpty)
+    }
+
+    @Test func mergesDropDeletedDocumentsAndOldFiles() async throws {
+        let scratch = ScratchDirectory()
+        let path = scratch.file("data")
+        let merge = TieredMergePolicy.Settings(segmentsPerTier: 2, maxMergeAtOnce: 4, floorSegmentBytes: 1 << 20)
+        let catalog = try await IndexCatalog(dataDirectory: path, options: testOptions(merge: merge))
+        let index = try #require(catalog.index(named: "default"))
+        for round in 0..<8 {
+            try await index.add((0..<5).map { document("d\(round)-\($0)", "word\($0) round\(round) common") })
+            _ = try await index.delete(ids: ["d\(round)-0"])
+            try await index.commit()
+        }
+        try await waitForMerges(index)
+        let stats = index.stats()
+        #expect(stats.mergesDone > 0)
+        #expect(stats.segments < 8)
+        #expect(index.snapshot().liveDocumentCount == 32)
+        #expect(try search(index.snapshot(), field: "body", term: "common").count == 32)
+        // Only referenced files (and the live log) remain.
+        let manifest = try #require(try Manifest.read(directory: path + "/default"))
+        let files = Set(try SystemCalls.listDirectory(path + "/default"))
+        let expected = manifest.referencedFiles.union(["MANIFEST"])
+        #expect(files.filter { !$0.hasPrefix("wal-") } == expected)
+        #expect(files.filter { $0.hasPrefix("wal-") }.count == 1)
+        try await catalog.close()
+    }
+}
+
+/// Commits until no merge is running or waiting to be installed.
+func waitForMerges(_ index: Index) async throws {
+    for _ in 0..<500 {
+        try await index.commit()
+        let pending = await index.writer.mergesPending
+        if pending == 0 { return }
+        try await Task.sleep(for: .milliseconds(10))
+    }
+    Issue.record("merges did not finish")
+}
