@@ -75,7 +75,9 @@ let package = Package(
             ]
         ),
         .testTarget(name: "IntegrationTests", dependencies: ["SouTestSupport", "SouClient"]),
-        .testTarget(name: "CrashTests", dependencies: ["SouTestSupport"]),
+        .testTarget(name: "CrashTests", dependencies: ["SouTestSupport", "SouIndex"]),
+        // Writes to an index until killed; CrashTests runs it (kill -9 at random moments).
+        .executableTarget(name: "CrashWriter", dependencies: ["SouIndex"], path: "Tests/CrashWriter"),
         .testTarget(name: "OracleTests", dependencies: ["SouQuery", "SouTestSupport"]),
     ]
 )
