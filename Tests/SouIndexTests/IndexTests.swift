@@ -155,6 +155,44 @@ import Testing
     }
 }
 
+@Suite struct IndexConcurrencyTests {
+    /// Concurrent writers and readers under each durability policy: every acknowledged
+    /// document is there after a commit, readers never see a document twice.
+    @Test(arguments: [DurabilityPolicy.always, .batch(interval: .milliseconds(5)), .none])
+    func concurrentWritersAndReaders(durability: DurabilityPolicy) async throws {
+        let scratch = ScratchDirectory()
+        let path = scratch.file("data")
+        let catalog = try await IndexCatalog(
+            dataDirectory: path, options: testOptions(refresh: .milliseconds(20), durability: durability))
+        let index = try #require(catalog.index(named: "default"))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for writer in 0..<8 {
+                group.addTask {
+                    for n in 0..<25 {
+                        try await index.add([document("w\(writer)-\(n)", "shared writer\(writer)")])
+                    }
+                }
+            }
+            group.addTask {
+                for _ in 0..<50 {
+                    let snapshot = index.snapshot()
+                    let found = try search(snapshot, field: "body", term: "shared")
+                    #expect(found.count == snapshot.liveDocumentCount)
+                    try await Task.sleep(for: .milliseconds(2))
+                }
+            }
+            try await group.waitForAll()
+        }
+        try await index.commit()
+        #expect(index.snapshot().liveDocumentCount == 200)
+        #expect(try search(index.snapshot(), field: "body", term: "writer3").count == 25)
+        try await catalog.close()
+        let reopened = try await IndexCatalog(dataDirectory: path, options: testOptions())
+        #expect(reopened.index(named: "default")!.snapshot().liveDocumentCount == 200)
+        try await reopened.close()
+    }
+}
+
 /// Commits until no merge is running or waiting to be installed.
 func waitForMerges(_ index: Index) async throws {
     for _ in 0..<500 {
