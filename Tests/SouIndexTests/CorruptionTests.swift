@@ -50,6 +50,7 @@ import Testing
         var checked = 0
         for file in files {
             let bytes = try readFile(indexPath + "/" + file)
+            print("CorruptionTests: flipping bytes of", file, bytes.count)
             for offset in offsets(count: bytes.count) {
                 let copy = try crashCopy(of: pristine.path)
                 try flipByte(in: copy.path + "/default/" + file, at: offset)
