@@ -1,3 +1,4 @@
+import SouFormat
 import SouIndex
 import SouProtocol
 import SouQuery
@@ -24,6 +25,15 @@ public enum ErrorMapping {
             case .tooLong, .tooManyClauses, .tooDeep: return ProtocolError(.limit, error.description)
             default: return ProtocolError(.badQuery, error.description)
             }
+        case let error as SearchError:
+            switch error {
+            case .timeout: return ProtocolError(.timeout, "query ran longer than the query timeout")
+            case .tooManyTerms: return ProtocolError(.limit, error.description)
+            case .corrupt: return ProtocolError(.corrupt, error.description)
+            }
+        case let error as FormatError:
+            if case .io = error { return ProtocolError(.io, error.description) }
+            return ProtocolError(.corrupt, error.description)
         case is CancellationError:
             return ProtocolError(.shuttingDown, "request cancelled")
         default:

@@ -1,0 +1,113 @@
+import SouFormat
+import SouIndex
+import SouProtocol
+import SouQuery
+
+/// `SearchBackend` over the real engine: an `IndexCatalog` for writes and index management,
+/// a `Searcher` over the index's current snapshot for reads (no actor hop on the query path).
+public final class CatalogBackend: SearchBackend {
+    let catalog: IndexCatalog
+
+    /// Opens (creating if needed) the data directory with the configured options.
+    ///
+    /// - Throws: `IndexError` (e.g. `.locked` when another process holds the directory).
+    public static func open(_ configuration: Configuration, warning: @escaping @Sendable (String) -> Void) async throws
+        -> CatalogBackend
+    {
+        let durability: DurabilityPolicy
+        switch configuration.durability {
+        case "batch": durability = .batch(interval: .milliseconds(configuration.batchIntervalMilliseconds))
+        case "none": durability = .none
+        default: durability = .always
+        }
+        let options = IndexOptions(
+            durability: durability, refreshInterval: .milliseconds(configuration.refreshIntervalMilliseconds),
+            maxBufferedDocuments: configuration.maxBufferedDocuments, warningHandler: warning)
+        return CatalogBackend(try await IndexCatalog(dataDirectory: configuration.dataDirectory, options: options))
+    }
+
+    init(_ catalog: IndexCatalog) {
+        self.catalog = catalog
+    }
+
+    private func index(_ name: String) throws -> Index {
+        guard let index = catalog.index(named: name) else {
+            throw ProtocolError(.noIndex, "no index named '\(name)'; see INDEXES or CREATE it")
+        }
+        return index
+    }
+
+    private func searcher(_ name: String) throws -> Searcher {
+        let index = try index(name)
+        return Searcher(snapshot: index.snapshot(), boosts: index.settings.boosts)
+    }
+
+    public func indexNames() -> [String] { catalog.names().sorted() }
+
+    public func hasIndex(_ index: String) -> Bool { catalog.index(named: index) != nil }
+
+    public func search(index: String, _ parameters: SearchParameters, deadline: ContinuousClock.Instant) async throws
+        -> SearchOutcome
+    {
+        let options = SearchOptions(
+            limit: parameters.limit, offset: parameters.offset,
+            fields: parameters.fields.isEmpty ? nil : parameters.fields, snippets: parameters.snippets,
+            highlight: Highlight(open: parameters.highlightOpen, close: parameters.highlightClose), deadline: deadline)
+        let result = try searcher(index).search(parameters.query, options: options)
+        return SearchOutcome(
+            total: result.total,
+            hits: result.hits.map { hit in
+                SearchOutcome.Hit(
+                    id: hit.id, score: hit.score, snippet: hit.snippet,
+                    fields: hit.fields.map { (name: $0.name, value: $0.value) })
+            })
+    }
+
+    public func count(index: String, query: String, deadline: ContinuousClock.Instant) async throws -> Int {
+        try searcher(index).count(query, deadline: deadline)
+    }
+
+    public func document(index: String, id: String) async throws -> ProtocolDocument? {
+        guard let document = try searcher(index).document(id: id) else { return nil }
+        return ProtocolDocument(id: document.id, fields: document.fields.map { (name: $0.name, value: $0.value) })
+    }
+
+    public func add(index: String, _ documents: [ProtocolDocument]) async throws {
+        let converted = documents.map { document in
+            Document(id: document.id, fields: document.fields.map { StoredField(name: $0.name, value: $0.value) })
+        }
+        try await self.index(index).add(converted)
+    }
+
+    public func delete(index: String, ids: [String]) async throws -> Int {
+        try await self.index(index).delete(ids: ids)
+    }
+
+    public func commit(index: String) async throws {
+        try await self.index(index).commit()
+    }
+
+    public func stats(index: String) async throws -> [(String, JSONValue)] {
+        let stats = try self.index(index).stats()
+        return [
+            ("documents", .int(stats.documents)), ("deleted_documents", .int(stats.deletedDocuments)),
+            ("segments", .int(stats.segments)), ("bytes_on_disk", .int(stats.bytesOnDisk)),
+            ("wal_bytes", .int(stats.walBytes)), ("buffered_documents", .int(stats.bufferedDocuments)),
+            ("refreshes", .int(stats.refreshes)), ("merges_done", .int(stats.mergesDone)),
+            ("merges_running", .int(stats.mergesRunning)), ("generation", .int(Int(clamping: stats.generation))),
+            ("replayed_records", .int(stats.replayedRecords)), ("ignored_wal_bytes", .int(stats.ignoredWALBytes)),
+        ]
+    }
+
+    public func create(index: String, boosts: [String: Float]) async throws {
+        _ = try await catalog.create(index, settings: IndexSettings(boosts: boosts))
+    }
+
+    public func drop(index: String) async throws {
+        try await catalog.drop(index)
+    }
+
+    public func close() async throws {
+        try await catalog.close()
+    }
+}

@@ -1,1 +1,0 @@
-print("soud: not yet built; see docs/ARCHITECTURE.md")

@@ -1,0 +1,124 @@
+import Foundation
+import SouClient
+import SouTestSupport
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Starting and stopping `soud`: socket files, modes, signals.
+@Suite struct DaemonLifecycleTests {
+    @Test func socketModeIs0600AndDataDirectory0700() async throws {
+        let fixture = try await DaemonFixture.start()
+        let socketAttributes = try FileManager.default.attributesOfItem(atPath: fixture.socket)
+        #expect((socketAttributes[.posixPermissions] as? Int) == 0o600)
+        let dataAttributes = try FileManager.default.attributesOfItem(atPath: fixture.daemon.dataDirectory)
+        #expect((dataAttributes[.posixPermissions] as? Int) == 0o700)
+    }
+
+    @Test func socketModeIsConfigurable() async throws {
+        let fixture = try await DaemonFixture.start(["--socket-mode", "0660"])
+        let attributes = try FileManager.default.attributesOfItem(atPath: fixture.socket)
+        #expect((attributes[.posixPermissions] as? Int) == 0o660)
+    }
+
+    @Test func sigtermExitsZeroAndRemovesTheSocket() async throws {
+        let fixture = try await DaemonFixture.start()
+        let idle = try fixture.connect()
+        #expect(try idle.request(#"ADD {"id":"t1","body":"kept"}"#).isOK)
+        fixture.daemon.kill(signal: SIGTERM)
+        #expect(await fixture.daemon.waitForExit() == 0)
+        #expect(try idle.readLine() == nil)
+        #expect(!FileManager.default.fileExists(atPath: fixture.socket))
+        // The acknowledged document survives a restart.
+        let again = try await DaemonProcess.start(
+            dataDirectory: fixture.daemon.dataDirectory, socket: fixture.socket)
+        #expect(try again.request("GET t1").isOK)
+        again.kill(signal: SIGINT)
+        #expect(await again.waitForExit() == 0)
+    }
+
+    /// Requests already read when SIGTERM arrives are answered; every acknowledged document
+    /// is there after a restart.
+    @Test func sigtermDuringPipelinedWritesLosesNothingAcknowledged() async throws {
+        let fixture = try await DaemonFixture.start()
+        let connection = try fixture.connect()
+        let lines = (0..<2000).map { #"ADD {"id":"s\#($0)","body":"shutdown test"}"# }
+        try connection.write(Array((lines.joined(separator: "\n") + "\n").utf8))
+        #expect(try connection.readResponse().final == "OK added s0")
+        fixture.daemon.kill(signal: SIGTERM)
+        var acknowledged = ["s0"]
+        while let response = try? connection.readResponse() {
+            #expect(response.isOK || response.errorCode == "SHUTTING_DOWN", "\(response)")
+            if response.isOK { acknowledged.append(String(response.final.dropFirst("OK added ".count))) }
+        }
+        #expect(await fixture.daemon.waitForExit() == 0)
+        let again = try await DaemonProcess.start(dataDirectory: fixture.daemon.dataDirectory, socket: fixture.socket)
+        let check = try again.connect()
+        for id in acknowledged {
+            #expect(try check.request("GET \(id)").isOK, "\(id) was acknowledged but is missing")
+        }
+    }
+
+    @Test func secondDaemonOnALiveSocketFailsClearly() async throws {
+        let fixture = try await DaemonFixture.start()
+        let other = try TemporaryDirectory(prefix: "sou-it2")
+        let second = try await DaemonProcess.start(
+            dataDirectory: other.appending("data"), socket: fixture.socket, waitForSocket: false)
+        let status = await second.waitForExit()
+        #expect(status != 0)
+        #expect(second.log().contains("another soud is already serving"))
+        #expect(try fixture.daemon.request("PING").final == "OK PONG")
+    }
+
+    @Test func staleSocketIsReplaced() async throws {
+        let directory = try TemporaryDirectory(prefix: "sou-it")
+        let socket = directory.appending("s.sock")
+        let first = try await DaemonProcess.start(dataDirectory: directory.appending("data"), socket: socket)
+        first.kill(signal: SIGKILL)
+        _ = await first.waitForExit()
+        #expect(FileManager.default.fileExists(atPath: socket))
+        let second = try await DaemonProcess.start(dataDirectory: directory.appending("data"), socket: socket)
+        #expect(try second.request("PING").final == "OK PONG")
+    }
+
+    @Test func aFileThatIsNotASocketIsLeftAlone() async throws {
+        let directory = try TemporaryDirectory(prefix: "sou-it")
+        let path = directory.appending("s.sock")
+        _ = FileManager.default.createFile(atPath: path, contents: Data("keep me".utf8))
+        let daemon = try await DaemonProcess.start(
+            dataDirectory: directory.appending("data"), socket: path, waitForSocket: false)
+        #expect(await daemon.waitForExit() != 0)
+        #expect(daemon.log().contains("is not a socket"))
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "keep me")
+    }
+
+    @Test func writerAllowlistRefusesOtherUids() async throws {
+        let fixture = try await DaemonFixture.start(["--writer-uid", String(getuid() &+ 1)])
+        let connection = try fixture.connect()
+        #expect(try connection.request(#"ADD {"id":"x"}"#).errorCode == "FORBIDDEN")
+        #expect(try connection.request("COMMIT").errorCode == "FORBIDDEN")
+        #expect(try connection.request("COUNT x").isOK)
+        let allowed = try await DaemonFixture.start(["--writer-uid", String(getuid())])
+        #expect(try allowed.connect().request(#"ADD {"id":"x"}"#).isOK)
+    }
+
+    @Test func configFileIsRead() async throws {
+        let directory = try TemporaryDirectory(prefix: "sou-it")
+        let config = directory.appending("soud.toml")
+        try "max_results = 7\nsocket_mode = \"0640\"\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let daemon = try await DaemonProcess.start(
+            dataDirectory: directory.appending("data"), socket: directory.appending("s.sock"),
+            extraArguments: ["--config", config])
+        #expect(try daemon.request("SEARCH limit=8 x").errorCode == "LIMIT")
+        let attributes = try FileManager.default.attributesOfItem(atPath: daemon.socketPath)
+        #expect((attributes[.posixPermissions] as? Int) == 0o640)
+    }
+
+    @Test func badConfigurationIsAUsageError() throws {
+        let output = try ProcessRunner.run("soud", ["--durability", "sometimes", "--socket", "/tmp/unused-sou.sock"])
+        #expect(output.status != 0)
+        #expect(output.standardError.contains("durability"))
+    }
+}

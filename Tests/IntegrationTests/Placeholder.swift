@@ -1,1 +1,0 @@
-// Integration tests land with the real soud (waiting for IndexCatalog and Searcher on main).
