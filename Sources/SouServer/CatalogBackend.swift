@@ -22,7 +22,8 @@ public final class CatalogBackend: SearchBackend {
         }
         let options = IndexOptions(
             durability: durability, refreshInterval: .milliseconds(configuration.refreshIntervalMilliseconds),
-            maxBufferedDocuments: configuration.maxBufferedDocuments, warningHandler: warning)
+            mergePolicy: configuration.mergeSettings, maxBufferedDocuments: configuration.maxBufferedDocuments,
+            warningHandler: warning)
         return CatalogBackend(try await IndexCatalog(dataDirectory: configuration.dataDirectory, options: options))
     }
 
@@ -109,5 +110,15 @@ public final class CatalogBackend: SearchBackend {
 
     public func close() async throws {
         try await catalog.close()
+    }
+}
+
+extension Configuration {
+    /// The `merge_*` settings as the index's tiered merge policy.
+    var mergeSettings: TieredMergePolicy.Settings {
+        TieredMergePolicy.Settings(
+            segmentsPerTier: mergeSegmentsPerTier, maxMergeAtOnce: mergeMaxAtOnce,
+            floorSegmentBytes: mergeFloorSegmentBytes, maxMergedSegmentBytes: mergeMaxSegmentBytes,
+            deletesPercentAllowed: Double(mergeDeletesPercentAllowed), maxConcurrentMerges: mergeMaxConcurrent)
     }
 }

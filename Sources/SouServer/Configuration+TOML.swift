@@ -72,6 +72,12 @@ extension Configuration {
             case "refresh_interval_ms": refreshIntervalMilliseconds = try int()
             case "max_buffered_documents": maxBufferedDocuments = try int()
             case "shutdown_timeout_ms": shutdownTimeoutMilliseconds = try int()
+            case "merge_segments_per_tier": mergeSegmentsPerTier = try int()
+            case "merge_max_at_once": mergeMaxAtOnce = try int()
+            case "merge_floor_segment_bytes": mergeFloorSegmentBytes = try int()
+            case "merge_max_segment_bytes": mergeMaxSegmentBytes = try int()
+            case "merge_deletes_percent_allowed": mergeDeletesPercentAllowed = try int()
+            case "merge_max_concurrent": mergeMaxConcurrent = try int()
             default: throw .unknownKey(key)
             }
         }

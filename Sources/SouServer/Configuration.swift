@@ -41,6 +41,19 @@ public struct Configuration: Sendable, Equatable {
     public var maxBufferedDocuments: Int = 10_000
     /// `shutdown_timeout_ms`: on SIGTERM, how long in-flight requests may take. Default 10000.
     public var shutdownTimeoutMilliseconds: Int = 10_000
+    /// `merge_segments_per_tier`: segments allowed per size tier before a merge. Default 10.
+    public var mergeSegmentsPerTier: Int = 10
+    /// `merge_max_at_once`: most segments merged into one at once. Default 10.
+    public var mergeMaxAtOnce: Int = 10
+    /// `merge_floor_segment_bytes`: smaller segments count as this size. Default 2 MiB.
+    public var mergeFloorSegmentBytes: Int = 2 << 20
+    /// `merge_max_segment_bytes`: a merge never produces a larger segment. Default 5 GiB.
+    public var mergeMaxSegmentBytes: Int = 5 << 30
+    /// `merge_deletes_percent_allowed`: a segment with more deleted documents (percent) is
+    /// rewritten. Default 20.
+    public var mergeDeletesPercentAllowed: Int = 20
+    /// `merge_max_concurrent`: merges running at once, each on its own thread. Default 1.
+    public var mergeMaxConcurrent: Int = 1
 
     /// The defaults.
     public init() {}
@@ -50,6 +63,8 @@ public struct Configuration: Sendable, Equatable {
         "data_dir", "socket", "socket_mode", "log_level", "max_line_bytes", "max_document_bytes",
         "max_connections", "max_results", "query_timeout_ms", "writer_uids", "durability",
         "batch_interval_ms", "refresh_interval_ms", "max_buffered_documents", "shutdown_timeout_ms",
+        "merge_segments_per_tier", "merge_max_at_once", "merge_floor_segment_bytes", "merge_max_segment_bytes",
+        "merge_deletes_percent_allowed", "merge_max_concurrent",
     ]
 
     /// `$TMPDIR/sou-<uid>.sock`, or `/tmp/sou-<uid>.sock`: writable without root, one per user.
@@ -87,6 +102,12 @@ public struct Configuration: Sendable, Equatable {
         try check(refreshIntervalMilliseconds >= 1, "refresh_interval_ms", "must be at least 1")
         try check(maxBufferedDocuments >= 1, "max_buffered_documents", "must be at least 1")
         try check(shutdownTimeoutMilliseconds >= 0, "shutdown_timeout_ms", "must not be negative")
+        try check(mergeSegmentsPerTier >= 2, "merge_segments_per_tier", "must be at least 2")
+        try check(mergeMaxAtOnce >= 2, "merge_max_at_once", "must be at least 2")
+        try check(mergeFloorSegmentBytes >= 1, "merge_floor_segment_bytes", "must be at least 1")
+        try check(mergeMaxSegmentBytes >= 1, "merge_max_segment_bytes", "must be at least 1")
+        try check((0...100).contains(mergeDeletesPercentAllowed), "merge_deletes_percent_allowed", "must be 0...100")
+        try check(mergeMaxConcurrent >= 1, "merge_max_concurrent", "must be at least 1")
     }
 
     /// The log levels `log_level` accepts.

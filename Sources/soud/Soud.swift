@@ -48,6 +48,19 @@ struct Soud: AsyncParsableCommand {
     @Option(name: .customLong("shutdown-timeout-ms"), help: "How long in-flight requests may take at shutdown (default 10000).")
     var shutdownTimeoutMs: Int?
 
+    @Option(name: .customLong("merge-segments-per-tier"), help: "Segments per size tier before a merge (default 10).")
+    var mergeSegmentsPerTier: Int?
+    @Option(name: .customLong("merge-max-at-once"), help: "Most segments merged at once (default 10).")
+    var mergeMaxAtOnce: Int?
+    @Option(name: .customLong("merge-floor-segment-bytes"), help: "Smaller segments count as this size (default 2097152).")
+    var mergeFloorSegmentBytes: Int?
+    @Option(name: .customLong("merge-max-segment-bytes"), help: "Largest segment a merge produces (default 5368709120).")
+    var mergeMaxSegmentBytes: Int?
+    @Option(name: .customLong("merge-deletes-percent-allowed"), help: "Deleted percentage that forces a rewrite (default 20).")
+    var mergeDeletesPercentAllowed: Int?
+    @Option(name: .customLong("merge-max-concurrent"), help: "Merges running at once (default 1).")
+    var mergeMaxConcurrent: Int?
+
     func resolvedConfiguration() throws -> Configuration {
         var configuration = Configuration()
         if let config { try configuration.apply(tomlFile: config) }
@@ -71,6 +84,12 @@ struct Soud: AsyncParsableCommand {
         if let refreshIntervalMs { configuration.refreshIntervalMilliseconds = refreshIntervalMs }
         if let maxBufferedDocuments { configuration.maxBufferedDocuments = maxBufferedDocuments }
         if let shutdownTimeoutMs { configuration.shutdownTimeoutMilliseconds = shutdownTimeoutMs }
+        if let mergeSegmentsPerTier { configuration.mergeSegmentsPerTier = mergeSegmentsPerTier }
+        if let mergeMaxAtOnce { configuration.mergeMaxAtOnce = mergeMaxAtOnce }
+        if let mergeFloorSegmentBytes { configuration.mergeFloorSegmentBytes = mergeFloorSegmentBytes }
+        if let mergeMaxSegmentBytes { configuration.mergeMaxSegmentBytes = mergeMaxSegmentBytes }
+        if let mergeDeletesPercentAllowed { configuration.mergeDeletesPercentAllowed = mergeDeletesPercentAllowed }
+        if let mergeMaxConcurrent { configuration.mergeMaxConcurrent = mergeMaxConcurrent }
         try configuration.validate()
         return configuration
     }
