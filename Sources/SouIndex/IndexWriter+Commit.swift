@@ -96,6 +96,9 @@ extension IndexWriter {
         counters.lastRefresh = now
         counters.refreshes += 1
         publishSnapshot()
+        // The manifest no longer names them: their files go when the last snapshot does.
+        for reader in retiringSegments { reader.retire() }
+        retiringSegments = []
         // The old log's records are all in the committed segments now.
         if let oldWAL {
             obsoleteFiles.append(oldWAL.path.split(separator: "/").last.map(String.init) ?? oldWAL.path)

@@ -115,7 +115,8 @@ extension IndexWriter {
                 reader: reader, deletions: deletions, dirty: deletions.deletedCount > 0, view: nil)
         }
         for index in inputIndexes {
-            obsoleteFiles += segments[index].entry.files
+            // Removed when no snapshot uses them any more (after the commit that drops them).
+            retiringSegments.append(segments[index].reader)
             if let file = segments[index].entry.deletionFile { obsoleteFiles.append(file) }
         }
         var rebuilt: [LiveSegment] = []

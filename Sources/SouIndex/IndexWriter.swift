@@ -13,9 +13,10 @@ import SouFormat
 /// files unlinked. Writes wait while a commit runs (the "commit gate"), so a commit sees
 /// exactly the state up to its checkpoint; queries never wait for anything.
 ///
-/// Superseded files are unlinked right after the commit that drops them: a snapshot that
-/// still uses a segment holds its `MappedFile`s, and on POSIX systems an unlinked file's
-/// mapping stays readable until it is unmapped (when the last `SegmentReader` goes away).
+/// Superseded files: old logs and deletion files (read into memory at open) are unlinked
+/// right after the commit that drops them. A merged-away segment is only *retired* then:
+/// its files are unlinked when the last `SegmentReader` reference goes away, i.e. when no
+/// published snapshot or running query uses it any more (`SegmentReader.retire()`).
 actor IndexWriter {
     enum State: Equatable {
         case running
@@ -57,6 +58,8 @@ actor IndexWriter {
     var structureChanged = false
     /// Files to unlink after the next successful commit.
     var obsoleteFiles: [String] = []
+    /// Segments merged away in the working state; retired after the next successful commit.
+    var retiringSegments: [SegmentReader] = []
     var committing = false
     var gateWaiters: [CheckedContinuation<Void, Never>] = []
     var refreshTask: Task<Void, Never>?
@@ -258,7 +261,9 @@ actor IndexWriter {
         do {
             try await commitLocked(force: false)
         } catch {
-            options.warningHandler("index '\(name)': refresh failed: \(error); will retry")
+            scheduler.refreshFailed(now: elapsed())
+            options.warningHandler(
+                "index '\(name)': refresh failed: \(error); will retry in \(scheduler.retryDelay)")
         }
     }
 

@@ -1,11 +1,16 @@
 import SouFormat
+import Synchronization
 
 /// One immutable segment opened for reading: every file mapped and verified.
 ///
 /// Safety of `@unchecked Sendable`: all stored properties are `let` and refer to readers
-/// over read-only mappings that are themselves immutable after `init`. The mappings are
-/// released when the last reference to this reader (held by snapshots) goes away, so a
-/// query that holds a `Snapshot` never sees unmapped memory.
+/// over read-only mappings that are themselves immutable after `init` (`retired` is atomic).
+/// The mappings are released when the last reference to this reader (held by snapshots)
+/// goes away, so a query that holds a `Snapshot` never sees unmapped memory.
+///
+/// Lifetime of the files: when a commit drops the segment (a merge replaced it) the
+/// writer calls `retire()`; the files are then removed in `deinit`, i.e. only once no
+/// snapshot, query or writer uses the segment any more (docs/FORMAT.md §9, "Commit").
 public final class SegmentReader: @unchecked Sendable {
     public let name: String
     public let directory: String
@@ -16,6 +21,8 @@ public final class SegmentReader: @unchecked Sendable {
     public let norms: FieldNormsReader
     /// Sum of the sizes of the segment's files.
     public let byteSize: Int
+    /// Set by `retire()`: remove the files when the last reference goes away.
+    private let retired = Atomic<Bool>(false)
 
     /// Maps and verifies every file of segment `name` in `directory`.
     /// - Throws: `FormatError` naming the file that is missing, truncated or corrupt.
@@ -44,6 +51,25 @@ public final class SegmentReader: @unchecked Sendable {
             throw FormatError.corrupt(file: "\(name).meta", reason: "document or field counts disagree between files")
         }
     }
+
+    /// Unlinks the segment's files, if retired, after every reference (snapshot) is gone;
+    /// the mappings are released right after.
+    deinit {
+        guard retired.load(ordering: .acquiring) else { return }
+        for file in SegmentFile.allCases {
+            try? SystemCalls.removeFile(file.path(directory: directory, segment: name))
+        }
+    }
+
+    /// Marks the segment superseded: no manifest names it any more, so its files are
+    /// removed as soon as the last snapshot that uses it is released. Call only after the
+    /// manifest that drops the segment is durable.
+    func retire() {
+        retired.store(true, ordering: .releasing)
+    }
+
+    /// Whether `retire()` was called.
+    var isRetired: Bool { retired.load(ordering: .acquiring) }
 
     public var documentCount: Int { meta.documentCount }
 

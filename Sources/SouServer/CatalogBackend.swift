@@ -97,7 +97,15 @@ public final class CatalogBackend: SearchBackend {
             ("refreshes", .int(stats.refreshes)), ("merges_done", .int(stats.mergesDone)),
             ("merges_running", .int(stats.mergesRunning)), ("generation", .int(Int(clamping: stats.generation))),
             ("replayed_records", .int(stats.replayedRecords)), ("ignored_wal_bytes", .int(stats.ignoredWALBytes)),
+            ("open_time_ms", .double(Self.milliseconds(stats.openTime))),
         ]
+    }
+
+    /// `duration` in milliseconds, to the microsecond.
+    static func milliseconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        let micros = Double(seconds) * 1_000_000 + Double(attoseconds / 1_000_000_000_000)
+        return micros / 1000
     }
 
     public func create(index: String, boosts: [String: Float]) async throws {

@@ -35,4 +35,20 @@ import Testing
         _ = s.recordWrite(now: .milliseconds(500), bufferedDocuments: 2, bufferedBytes: 2)
         #expect(s.pendingSince == .milliseconds(100))
     }
+
+    /// A failed refresh is retried after `retryDelay`, never in a busy loop, even with a
+    /// full buffer; a successful one clears the back-off.
+    @Test func failedRefreshBacksOff() {
+        var s = scheduler()
+        #expect(s.recordWrite(now: .seconds(2), bufferedDocuments: 1, bufferedBytes: 10) == .refreshNow)
+        s.refreshFailed(now: .seconds(2))
+        #expect(s.retryDelay == .seconds(1))
+        #expect(s.tick(now: .milliseconds(2500)) == .waitUntil(.seconds(3)))
+        #expect(s.recordWrite(now: .milliseconds(2600), bufferedDocuments: 500, bufferedBytes: 10) == .waitUntil(.seconds(3)))
+        #expect(s.tick(now: .seconds(3)) == .refreshNow)
+        s.refreshed(now: .seconds(3))
+        #expect(s.recordWrite(now: .milliseconds(3100), bufferedDocuments: 500, bufferedBytes: 10) == .refreshNow)
+        let fast = RefreshScheduler(interval: .milliseconds(1), maxDocuments: 1, maxBytes: 1, now: .zero)
+        #expect(fast.retryDelay == .milliseconds(100))
+    }
 }
