@@ -146,7 +146,10 @@ public struct PostingsCursor {
         if buffer.count > count {
             buffer.removeLast(buffer.count - count)
         } else if buffer.count < count {
-            buffer.append(contentsOf: repeatElement(0, count: count - buffer.count))
+            // One element at a time: `append(contentsOf:)` of a sequence allocates per element
+            // when unspecialized (debug builds).
+            buffer.reserveCapacity(count)
+            while buffer.count < count { buffer.append(0) }
         }
         let valid = buffer.withUnsafeMutableBufferPointer { out -> Bool in
             var position: UInt64 = 0

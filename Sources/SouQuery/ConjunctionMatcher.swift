@@ -22,9 +22,17 @@ final class ConjunctionMatcher: Matcher {
         return doc
     }
 
-    func score() -> Float { children.reduce(0) { $0 + $1.score() } }
+    func score() -> Float {
+        var total: Float = 0
+        for index in 0..<children.count { total += children[index].score() }
+        return total
+    }
 
-    func scoreUpperBound() -> Float { children.reduce(0) { $0 + $1.scoreUpperBound() } }
+    func scoreUpperBound() -> Float {
+        var total: Float = 0
+        for index in 0..<children.count { total += children[index].scoreUpperBound() }
+        return total
+    }
 
     private func align(from target: UInt32) -> UInt32 {
         var candidate = target

@@ -1,4 +1,8 @@
 /// Documents matched by any child (OR); the score is the sum over the children on the document.
+///
+/// Per-document loops index the children array directly: iterating with `for … in` goes
+/// through `IndexingIterator`, which allocates a coroutine frame per element when it is not
+/// specialized (debug builds).
 final class DisjunctionMatcher: Matcher {
     private let children: [any Matcher]
     private(set) var doc: UInt32 = noMoreDocs
@@ -18,7 +22,8 @@ final class DisjunctionMatcher: Matcher {
     func advance(to target: UInt32) -> UInt32 {
         if doc >= target { return doc }
         var smallest = noMoreDocs
-        for child in children {
+        for index in 0..<children.count {
+            let child = children[index]
             let found = child.doc < target ? child.advance(to: target) : child.doc
             smallest = min(smallest, found)
         }
@@ -28,13 +33,15 @@ final class DisjunctionMatcher: Matcher {
 
     func score() -> Float {
         var total: Float = 0
-        for child in children where child.doc == doc { total += child.score() }
+        for index in 0..<children.count where children[index].doc == doc { total += children[index].score() }
         return total
     }
 
     func scoreUpperBound() -> Float {
         var total: Float = 0
-        for child in children where child.doc == doc { total += child.scoreUpperBound() }
+        for index in 0..<children.count where children[index].doc == doc {
+            total += children[index].scoreUpperBound()
+        }
         return total
     }
 }

@@ -48,8 +48,9 @@ final class PhraseMatcher: Matcher {
 
     func scoreUpperBound() -> Float {
         // The phrase frequency is at most the smallest slot frequency in the document.
-        let bound = slots.reduce(UInt32.max) { min($0, $1.frequency) }
-        return weight.score(frequency: bound, fieldLength: 0) * TermMatcher.slack
+        var bound = UInt32.max
+        for index in 0..<slots.count { bound = min(bound, slots[index].frequency) }
+        return weight.score(frequency: bound, fieldLength: norms.length(doc: doc, field: field)) * TermMatcher.slack
     }
 
     /// Finds the first document ≥ `target` where all slots meet and the phrase occurs.
@@ -86,12 +87,14 @@ final class PhraseMatcher: Matcher {
 
     /// How many start positions `p` have every slot at `p + offset`.
     private func countOccurrences() -> UInt32 {
-        for index in slots.indices { slots[index].positions(into: &buffers[index]) }
-        for index in scanIndices.indices { scanIndices[index] = 0 }
+        for index in 0..<slots.count { slots[index].positions(into: &buffers[index]) }
+        for index in 0..<scanIndices.count { scanIndices[index] = 0 }
         var count: UInt32 = 0
-        outer: for start in buffers[0] {
+        let starts = buffers[0]
+        outer: for startIndex in 0..<starts.count {
+            let start = starts[startIndex]
             for index in 1..<slots.count {
-                let wanted = start + offsets[index]
+                let wanted = start &+ offsets[index]
                 let list = buffers[index]
                 var at = scanIndices[index]
                 while at < list.count && list[at] < wanted { at += 1 }

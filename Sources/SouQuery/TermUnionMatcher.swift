@@ -28,7 +28,10 @@ final class TermUnionMatcher: PositionedMatcher {
     }
 
     func next() -> UInt32 {
-        for index in active where cursors[index].next() != noMoreDocs { push(index) }
+        for slot in 0..<active.count {
+            let index = active[slot]
+            if cursors[index].next() != noMoreDocs { push(index) }
+        }
         active.removeAll(keepingCapacity: true)
         collectActive()
         return doc
@@ -36,9 +39,13 @@ final class TermUnionMatcher: PositionedMatcher {
 
     func advance(to target: UInt32) -> UInt32 {
         if doc >= target { return doc }
-        for index in active where cursors[index].advance(to: target) != noMoreDocs { push(index) }
+        for slot in 0..<active.count {
+            let index = active[slot]
+            if cursors[index].advance(to: target) != noMoreDocs { push(index) }
+        }
         active.removeAll(keepingCapacity: true)
-        while let top = heap.first, cursors[top].doc < target {
+        while !heap.isEmpty && cursors[heap[0]].doc < target {
+            let top = heap[0]
             popTop()
             if cursors[top].advance(to: target) != noMoreDocs { push(top) }
         }
@@ -46,30 +53,71 @@ final class TermUnionMatcher: PositionedMatcher {
         return doc
     }
 
-    var frequency: UInt32 { active.reduce(0) { $0 &+ cursors[$1].frequency } }
+    var frequency: UInt32 {
+        var total: UInt64 = 0
+        for slot in 0..<active.count { total &+= UInt64(cursors[active[slot]].frequency) }
+        return UInt32(clamping: total)
+    }
 
     func score() -> Float {
         weight.score(frequency: frequency, fieldLength: norms.length(doc: doc, field: field))
     }
 
-    func scoreUpperBound() -> Float { weight.maximum * TermMatcher.slack }
+    /// Block-max bound: the frequency is at most the sum of the active cursors' block maxima,
+    /// the field length at least the smallest of their block minima.
+    func scoreUpperBound() -> Float {
+        var frequency: UInt64 = 0
+        var fieldLength = UInt32.max
+        for slot in 0..<active.count {
+            let index = active[slot]
+            cursors[index].shallowAdvance(to: doc)
+            frequency &+= UInt64(cursors[index].blockMaxFrequency)
+            fieldLength = min(fieldLength, cursors[index].blockMinFieldLength)
+        }
+        return weight.score(frequency: UInt32(clamping: frequency), fieldLength: fieldLength) * TermMatcher.slack
+    }
 
+    /// The active cursors' positions merged in order; no allocation once the buffers have grown.
     func positions(into buffer: inout [UInt32]) {
         buffer.removeAll(keepingCapacity: true)
-        for index in active {
-            cursors[index].positions(into: &scratch)
-            buffer.append(contentsOf: scratch)
+        for slot in 0..<active.count {
+            cursors[active[slot]].positions(into: &scratch)
+            Self.mergeSorted(scratch, into: &buffer)
         }
-        if active.count > 1 { buffer.sort() }
+    }
+
+    /// Merges sorted `source` into sorted `buffer` in place, from the back.
+    static func mergeSorted(_ source: [UInt32], into buffer: inout [UInt32]) {
+        guard !source.isEmpty else { return }
+        var kept = buffer.count
+        if kept == 0 {
+            buffer.append(contentsOf: source)
+            return
+        }
+        var taken = source.count
+        buffer.append(contentsOf: source)  // grows in place; the tail is overwritten below
+        var write = buffer.count
+        while taken > 0 {
+            write -= 1
+            if kept > 0 && buffer[kept - 1] > source[taken - 1] {
+                kept -= 1
+                buffer[write] = buffer[kept]
+            } else {
+                taken -= 1
+                buffer[write] = source[taken]
+            }
+        }
     }
 
     private func collectActive() {
-        guard let top = heap.first else {
+        // `heap[0]` rather than `heap.first`: the generic `Collection.first` allocates when unspecialized.
+        guard !heap.isEmpty else {
             doc = noMoreDocs
             return
         }
-        doc = cursors[top].doc
-        while let first = heap.first, cursors[first].doc == doc {
+        doc = cursors[heap[0]].doc
+        while !heap.isEmpty && cursors[heap[0]].doc == doc {
+            let first = heap[0]
             popTop()
             active.append(first)
         }
@@ -83,9 +131,16 @@ final class TermUnionMatcher: PositionedMatcher {
         while child > 0 {
             let parent = (child - 1) / 2
             if cursors[heap[parent]].doc <= cursors[heap[child]].doc { break }
-            heap.swapAt(parent, child)
+            swapHeap(parent, child)
             child = parent
         }
+    }
+
+    /// `swapAt` without the generic `MutableCollection` path (which allocates when unspecialized).
+    private func swapHeap(_ a: Int, _ b: Int) {
+        let kept = heap[a]
+        heap[a] = heap[b]
+        heap[b] = kept
     }
 
     private func popTop() {
@@ -100,7 +155,7 @@ final class TermUnionMatcher: PositionedMatcher {
             let right = left + 1
             if right < heap.count && cursors[heap[right]].doc < cursors[heap[left]].doc { smallest = right }
             if cursors[heap[parent]].doc <= cursors[heap[smallest]].doc { break }
-            heap.swapAt(parent, smallest)
+            swapHeap(parent, smallest)
             parent = smallest
         }
     }

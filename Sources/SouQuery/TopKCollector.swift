@@ -30,7 +30,7 @@ struct TopKCollector {
     var isFull: Bool { heap.count >= capacity }
 
     /// The score a document must beat to enter, once full.
-    var threshold: Float { heap.first?.score ?? -.infinity }
+    var threshold: Float { heap.isEmpty ? -.infinity : heap[0].score }
 
     mutating func offer(_ entry: Entry) {
         guard capacity > 0 else { return }
@@ -48,12 +48,19 @@ struct TopKCollector {
         heap.sorted { $1.ranksBelow($0) }
     }
 
+    /// `swapAt` without the generic `MutableCollection` path (which allocates when unspecialized).
+    private mutating func swap(_ a: Int, _ b: Int) {
+        let kept = heap[a]
+        heap[a] = heap[b]
+        heap[b] = kept
+    }
+
     private mutating func siftUp(_ start: Int) {
         var child = start
         while child > 0 {
             let parent = (child - 1) / 2
             guard heap[child].ranksBelow(heap[parent]) else { break }
-            heap.swapAt(child, parent)
+            swap(child, parent)
             child = parent
         }
     }
@@ -66,7 +73,7 @@ struct TopKCollector {
             var worst = left
             if left + 1 < heap.count && heap[left + 1].ranksBelow(heap[left]) { worst = left + 1 }
             guard heap[worst].ranksBelow(heap[parent]) else { break }
-            heap.swapAt(worst, parent)
+            swap(worst, parent)
             parent = worst
         }
     }
