@@ -72,6 +72,7 @@ let package = Package(
                 "SouServer",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "IntegrationTests", dependencies: ["SouTestSupport", "SouClient"]),

@@ -68,6 +68,12 @@ public final class SouConnection {
         }
     }
 
+    /// Ends the sending side (`shutdown(SHUT_WR)`): the daemon sees end of input but can
+    /// still send the replies of everything written before.
+    public func shutdownWrite() {
+        if fd >= 0 { _ = shutdown(fd, Int32(SHUT_WR)) }
+    }
+
     /// Sends one request line; `\n` is appended.
     public func send(_ line: String) throws(ClientError) {
         try write(Array(line.utf8) + [10])

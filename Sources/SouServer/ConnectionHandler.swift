@@ -67,6 +67,8 @@ struct ConnectionHandler: Sendable {
             case .tooLong:
                 return .failure(
                     ProtocolError(.lineTooLong, "line longer than \(configuration.maxLineBytes) bytes; discarded"))
+            case .unterminated:
+                return .failure(ProtocolError(.syntax, "input ended inside a request (no newline after it); not run"))
             case .line(let buffer):
                 return Result { () throws(ProtocolError) -> Request in
                     try parser.parse(buffer.readableBytesView)

@@ -6,6 +6,10 @@ public enum Frame: Sendable, Equatable {
     case line(ByteBuffer)
     /// A line longer than the limit; its bytes were discarded up to and including its `\n`.
     case tooLong
+    /// Bytes after the last `\n` when the peer ended its input: an incomplete request
+    /// (e.g. a client that disconnected mid-request). It is never run, since a cut-off
+    /// line can mean something else (`DROP news2` cut to `DROP news`).
+    case unterminated
 }
 
 /// Splits the inbound byte stream into lines of at most `maxLineBytes` bytes.
@@ -13,7 +17,7 @@ public enum Frame: Sendable, Equatable {
 /// A line longer than the limit yields one `.tooLong` as soon as the limit is passed (so
 /// the reply does not wait for the rest of it); the decoder then discards bytes up to the
 /// next `\n` and carries on with the line after it. Memory per connection is bounded by
-/// the limit. Bytes after the last `\n` at end of stream are a final line.
+/// the limit. Bytes after the last `\n` at end of stream become one `.unterminated`.
 public struct LineFrameDecoder: ByteToMessageDecoder {
     public typealias InboundOut = Frame
 
@@ -41,9 +45,9 @@ public struct LineFrameDecoder: ByteToMessageDecoder {
             return .continue
         }
         if seenEOF, buffer.readableBytes > 0 {
-            let rest = buffer.readSlice(length: buffer.readableBytes)!
+            buffer.moveReaderIndex(forwardBy: buffer.readableBytes)
             scanned = 0
-            if !discarding { context.fireChannelRead(wrapInboundOut(.line(rest))) }
+            if !discarding { context.fireChannelRead(wrapInboundOut(.unterminated)) }
             discarding = false
         }
         return .needMoreData

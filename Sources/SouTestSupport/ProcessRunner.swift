@@ -24,15 +24,15 @@ public enum ProcessRunner {
         return package.path + "/.build/debug"
     }
 
-    /// The path of the built executable `name`.
+    /// The path of the built executable `name`; a name with a `/` is a path and returned as is.
     public static func executable(_ name: String) -> String {
-        buildDirectory() + "/" + name
+        name.contains("/") ? name : buildDirectory() + "/" + name
     }
 
     /// Runs `name` with `arguments`, feeding `input` on standard input, and waits for it.
     ///
     /// - Parameters:
-    ///   - name: `sou` or `soud`.
+    ///   - name: `sou` or `soud`, or the path of any executable.
     ///   - arguments: command-line arguments.
     ///   - input: bytes for standard input (closed after).
     ///   - environment: variables to set on top of this process's (nil value: unset).

@@ -1,4 +1,5 @@
 import NIOCore
+import NIOEmbedded
 import NIOTestUtils
 import Testing
 
@@ -30,6 +31,22 @@ import Testing
         #expect(frames([long, long, "yy", "\nPING\n"], max: 10) == [.tooLong, line("PING")])
         #expect(frames([String(repeating: "x", count: 11) + "\n"], max: 10) == [.tooLong])
         #expect(frames([String(repeating: "x", count: 10) + "\n"], max: 10) == [line(String(repeating: "x", count: 10))])
+    }
+
+    /// A request cut off by the end of input is reported, never handed on as a line.
+    @Test func bytesAfterTheLastNewlineAtEndOfInputAreUnterminated() throws {
+        let channel = EmbeddedChannel(handler: ByteToMessageHandler(LineFrameDecoder(maxLineBytes: 64)))
+        try channel.writeInbound(ByteBuffer(string: "PING\nDROP ne"))
+        _ = try channel.finish()
+        #expect(try channel.readInbound(as: Frame.self) == line("PING"))
+        #expect(try channel.readInbound(as: Frame.self) == .unterminated)
+        #expect(try channel.readInbound(as: Frame.self) == nil)
+
+        let clean = EmbeddedChannel(handler: ByteToMessageHandler(LineFrameDecoder(maxLineBytes: 64)))
+        try clean.writeInbound(ByteBuffer(string: "PING\n"))
+        _ = try clean.finish()
+        #expect(try clean.readInbound(as: Frame.self) == line("PING"))
+        #expect(try clean.readInbound(as: Frame.self) == nil)
     }
 
     @Test func verifier() throws {
