@@ -145,14 +145,82 @@ import Glibc
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "keep me")
     }
 
+    /// With `--writer-uid` set to another uid, every write command is FORBIDDEN (alone, in a
+    /// pipelined batch, in JSON mode) and nothing is written; reads still work.
     @Test func writerAllowlistRefusesOtherUids() async throws {
-        let fixture = try await DaemonFixture.start(["--writer-uid", String(getuid() &+ 1)])
-        let connection = try fixture.connect()
-        #expect(try connection.request(#"ADD {"id":"x"}"#).errorCode == "FORBIDDEN")
-        #expect(try connection.request("COMMIT").errorCode == "FORBIDDEN")
-        #expect(try connection.request("COUNT x").isOK)
-        let allowed = try await DaemonFixture.start(["--writer-uid", String(getuid())])
-        #expect(try allowed.connect().request(#"ADD {"id":"x"}"#).isOK)
+        let directory = try TemporaryDirectory(prefix: "sou-it")
+        let data = directory.appending("data")
+        let socket = directory.appending("s.sock")
+        let open = try await DaemonProcess.start(dataDirectory: data, socket: socket)
+        #expect(try open.request(#"ADD {"id":"x","body":"present"}"#).isOK)
+        open.kill(signal: SIGTERM)
+        #expect(await open.waitForExit() == 0)
+
+        let guarded = try await DaemonProcess.start(
+            dataDirectory: data, socket: socket, extraArguments: ["--writer-uid", String(getuid() &+ 1)])
+        let connection = try guarded.connect()
+        let writes = [
+            #"ADD {"id":"y","body":"present"}"#, #"UPSERT {"id":"x","body":"replaced"}"#, "DELETE x", "COMMIT",
+            "CREATE news", "DROP default",
+        ]
+        for write in writes {
+            let reply = try connection.request(write)
+            #expect(reply.errorCode == "FORBIDDEN", "\(write): \(reply)")
+            #expect(reply.message.contains("uid \(getuid())"))
+        }
+        let batch = (0..<20).map { #"ADD {"id":"b\#($0)","body":"present"}"# }
+        try connection.write(Array((batch.joined(separator: "\n") + "\n").utf8))
+        for _ in batch { #expect(try connection.readResponse().errorCode == "FORBIDDEN") }
+        #expect(try connection.request("JSON ON").isOK)
+        #expect(try connection.request("DELETE x").errorCode == "FORBIDDEN")
+        #expect(try connection.request("JSON OFF").isOK)
+        #expect(try connection.request("COUNT present").final == "OK 1")
+        #expect(try connection.request("GET x").lines == [#"DOC {"id":"x","body":"present"}"#])
+        #expect(try connection.request("INDEXES").lines == ["INDEX default"])
+        #expect(try connection.request("SEARCH present").isOK)
+        #expect(try connection.request("STATS").isOK)
+        #expect(try connection.request("USE default").isOK)
+
+        let allowed = try await DaemonFixture.start(["--writer-uid", String(getuid() &+ 1), "--writer-uid", String(getuid())])
+        let writer = try allowed.connect()
+        #expect(try writer.request(#"ADD {"id":"x"}"#).isOK)
+        #expect(try writer.request("CREATE news").isOK)
+        #expect(try writer.request("DROP news").isOK)
+    }
+
+    /// SO_PEERCRED reads the real peer uid: as root, a client running as `nobody` (through
+    /// setpriv and socat, on a 0666 socket) may read but not write, while root may write.
+    @Test(
+        .enabled(
+            if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")
+                && FileManager.default.isExecutableFile(atPath: "/usr/bin/socat")))
+    func peerCredentialsAreTheClientsRealUid() async throws {
+        let fixture = try await DaemonFixture.start(["--writer-uid", "0", "--socket-mode", "0666"])
+        chmod(fixture.directory.path, 0o755)
+        let nobody: UInt32 = 65534
+        func asNobody(_ input: String) throws -> ProcessRunner.Output {
+            try ProcessRunner.run(
+                "/usr/bin/setpriv",
+                ["--reuid=\(nobody)", "--regid=\(nobody)", "--clear-groups", "/usr/bin/socat", "-t", "5", "-",
+                    "UNIX-CONNECT:\(fixture.socket)"],
+                input: input)
+        }
+        let refused = try asNobody(#"ADD {"id":"n1","body":"from nobody"}"# + "\nCOUNT nobody\n")
+        #expect(refused.status == 0, "\(refused.standardError)")
+        #expect(refused.standardOutput == "ERR FORBIDDEN uid \(nobody) may not run write commands\nOK 0\n")
+        let root = try fixture.connect()
+        #expect(try root.request(#"ADD {"id":"r1","body":"from root"}"#).isOK)
+    }
+
+    /// An existing data directory with looser permissions is tightened to 0700.
+    @Test func existingDataDirectoryBecomes0700() async throws {
+        let directory = try TemporaryDirectory(prefix: "sou-it")
+        let data = directory.appending("data")
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o755])
+        let daemon = try await DaemonProcess.start(dataDirectory: data, socket: directory.appending("s.sock"))
+        let attributes = try FileManager.default.attributesOfItem(atPath: data)
+        #expect((attributes[.posixPermissions] as? Int) == 0o700)
+        #expect(try daemon.request("PING").isOK)
     }
 
     @Test func configFileIsRead() async throws {
