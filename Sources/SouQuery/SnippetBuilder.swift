@@ -59,8 +59,9 @@ struct SnippetBuilder {
         for leaf in applicable {
             for start in tokens {
                 guard Self.matches(leaf.slots[0], start) else { continue }
-                var lower = start.range.lowerBound
-                var upper = start.range.upperBound
+                let first = Self.matchedRange(of: start, slot: leaf.slots[0], byPosition: byPosition)
+                var lower = first.lowerBound
+                var upper = first.upperBound
                 var matched = true
                 for index in 1..<leaf.slots.count {
                     let position = start.position + Int(leaf.offsets[index])
@@ -68,13 +69,25 @@ struct SnippetBuilder {
                         matched = false
                         break
                     }
-                    lower = min(lower, token.range.lowerBound)
-                    upper = max(upper, token.range.upperBound)
+                    let range = Self.matchedRange(of: token, slot: leaf.slots[index], byPosition: byPosition)
+                    lower = min(lower, range.lowerBound)
+                    upper = max(upper, range.upperBound)
                 }
                 if matched { ranges.append(lower..<upper) }
             }
         }
         return Self.merge(ranges)
+    }
+
+    /// The bytes of `token` that `slot` stands for. A lone CJK character matches a bigram by
+    /// its first character only: the highlight ends where the next position's token starts
+    /// (unless both come from one original character, such as `㍿`).
+    private static func matchedRange(of token: Token, slot: QueryLeaf.Slot, byPosition: [Int: [Token]]) -> Range<Int> {
+        guard case .prefix(_, let maxCharacters) = slot, maxCharacters != nil, token.kind == .cjkBigram,
+            let next = byPosition[token.position + 1]?.first,
+            next.range.lowerBound > token.range.lowerBound, next.range.lowerBound < token.range.upperBound
+        else { return token.range }
+        return token.range.lowerBound..<next.range.lowerBound
     }
 
     private static func matches(_ slot: QueryLeaf.Slot, _ token: Token) -> Bool {

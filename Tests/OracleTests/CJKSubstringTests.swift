@@ -44,6 +44,23 @@ import Testing
         }
     }
 
+    /// CJK characters that occur nowhere in seeds/ (checked below): queries containing them
+    /// must find nothing, through the "term not in the dictionary" path.
+    static let foreignCharacters: [Character] = ["龘", "齉", "𠀋", "ヴ", "뷁", "鱻", "靐"]
+
+    /// Absent strings on purpose: a corpus substring with a foreign character inserted, and
+    /// foreign characters alone (length 1 too).
+    static func absentQueries(seed: UInt64, from present: [String]) -> [String] {
+        var random = SplitMix64(seed: seed ^ 0xAB5E)
+        return (0..<60).map { index in
+            let foreign = foreignCharacters[index % foreignCharacters.count]
+            guard index % 3 != 0 else { return String(repeating: foreign, count: index % 2 + 1) }
+            var characters = Array(present[Int(random.next() % UInt64(present.count))].prefix(5))
+            characters.insert(foreign, at: Int(random.next() % UInt64(characters.count + 1)))
+            return String(characters)
+        }
+    }
+
     func check(segmentCount: Int, deleted: Set<String>, seed: UInt64, count: Int) throws {
         print("CJKSubstringTests seed", seed)
         let documents = Self.documents
@@ -51,16 +68,30 @@ import Testing
         let fixture = try SnapshotFixture(documents: documents, segmentCount: segmentCount, deletedIDs: deleted)
         let searcher = Searcher(snapshot: fixture.snapshot)
         let oracle = BruteForceOracle(documents: documents.filter { !deleted.contains($0.id) })
+        let sampled = Self.sampleQueries(seed: seed, count: count)
+        let queries = sampled + Self.absentQueries(seed: seed, from: sampled)
+        // The sample really is what the test claims: enough strings, every length 1–6 well covered.
+        #expect(queries.count >= count + 60)
+        let lengths = Dictionary(grouping: sampled, by: \.count).mapValues(\.count)
+        for length in 1...6 { #expect(lengths[length, default: 0] >= count / 12, "length \(length): \(lengths)") }
+        #expect(lengths.keys.allSatisfy { (1...6).contains($0) })
+        let corpusText = documents.flatMap(\.fields).map(\.value).joined()
+        #expect(Self.foreignCharacters.allSatisfy { !corpusText.contains($0) })
         var absent = 0
-        for query in Self.sampleQueries(seed: seed, count: count) {
+        var nonEmpty = 0
+        for (index, query) in queries.enumerated() {
             let expected = oracle.ids(containing: query)
-            if expected.isEmpty { absent += 1 }
-            let result = try searcher.search("\"\(query)\"", options: SearchOptions(limit: documents.count, snippets: false))
-            #expect(result.total == expected.count, "query \(query)")
-            #expect(Set(result.hits.map(\.id)) == expected, "query \(query)")
-            #expect(try searcher.count(query) == expected.count, "count \(query)")
+            if expected.isEmpty { absent += 1 } else { nonEmpty += 1 }
+            // Alternate the quoted (phrase) and bare (term) forms: both are substring searches.
+            let text = index % 2 == 0 ? "\"\(query)\"" : query
+            let result = try searcher.search(text, options: SearchOptions(limit: documents.count, snippets: false))
+            #expect(result.total == expected.count, "query \(text)")
+            #expect(Set(result.hits.map(\.id)) == expected, "query \(text)")
+            #expect(try searcher.count(text) == expected.count, "count \(text)")
         }
-        #expect(absent > 20, "the sample must include absent strings")
+        print("CJKSubstringTests: \(queries.count) queries, \(nonEmpty) found, \(absent) absent, lengths \(lengths)")
+        #expect(absent >= 60 + count / 50, "the sample must include absent strings")
+        #expect(nonEmpty >= count / 2, "most sampled substrings must be present")
     }
 
     @Test func substringsMatchBruteForceInOneSegment() throws {

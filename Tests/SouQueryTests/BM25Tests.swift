@@ -55,6 +55,31 @@ import Testing
         }
     }
 
+    /// k1 and b are parameters: every setting gives the reference scores for that setting.
+    @Test(arguments: [(Float(2.0), Float(0.3)), (0.5, 1.0), (1.2, 0.0), (0.0, 0.75), (3.0, 0.9)])
+    func k1AndBAreConfigurable(k1: Float, b: Float) throws {
+        let documents = Self.corpus(seed: 0xB1B1)
+        let fixture = try SnapshotFixture(documents: documents, segmentCount: 2)
+        let searcher = Searcher(snapshot: fixture.snapshot, parameters: BM25Parameters(k1: k1, b: b))
+        var compared = 0
+        for term in Self.words {
+            let expected = Self.referenceScores(term: term, documents: documents, k1: Double(k1), b: Double(b))
+            let result = try searcher.search(term, options: SearchOptions(limit: 100, snippets: false))
+            #expect(result.total == expected.count)
+            #expect(Set(result.hits.map(\.id)) == Set(expected.keys))
+            for hit in result.hits {
+                let reference = try #require(expected[hit.id])
+                #expect(abs(Double(hit.score) - reference) < 1e-4, "k1 \(k1) b \(b) \(term) \(hit.id)")
+                compared += 1
+            }
+        }
+        #expect(compared > 100)
+        // Different parameters really give different scores (unless k1 = 0, where tf and length drop out).
+        let defaults = try Searcher(snapshot: fixture.snapshot).search("alpha", options: .init(limit: 100, snippets: false))
+        let custom = try searcher.search("alpha", options: .init(limit: 100, snippets: false))
+        if k1 != 1.2 || b != 0.75 { #expect(defaults.hits.map(\.score) != custom.hits.map(\.score)) }
+    }
+
     @Test func conjunctionScoreIsTheSumOfTermScores() throws {
         let documents = Self.corpus(seed: 7)
         let fixture = try SnapshotFixture(documents: documents)

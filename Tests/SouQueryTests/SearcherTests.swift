@@ -29,15 +29,18 @@ import Testing
         #expect(try ids("(大同 OR 平城) 科技", segments: segments) == ["2", "5"])
     }
 
-    @Test func cjkSubstringsOfEveryLength() throws {
-        #expect(try ids("同") == ["1", "5"])
-        #expect(try ids("报") == ["1"])
-        #expect(try ids("大同日报") == ["1"])
-        #expect(try ids("同日") == ["1"])
-        #expect(try ids("大同教育") == [])  // not contiguous anywhere
+    @Test(arguments: [1, 3])
+    func cjkSubstringsOfEveryLength(segments: Int) throws {
+        #expect(try ids("同", segments: segments) == ["1", "5"])
+        #expect(try ids("报", segments: segments) == ["1"])
+        #expect(try ids("大同日报", segments: segments) == ["1"])
+        #expect(try ids("同日", segments: segments) == ["1"])
+        #expect(try ids("大同教育", segments: segments) == [])  // not contiguous anywhere
     }
 
-    @Test func phrasesFieldsAndPrefixes() throws {
+    @Test(arguments: [1, 3])
+    func phrasesFieldsAndPrefixes(segments: Int) throws {
+        func ids(_ query: String) throws -> Set<String> { try self.ids(query, segments: segments) }
         #expect(try ids("www.dtnews.cn") == ["2"])
         #expect(try ids("\"dtnews cn\"") == ["2"])
         #expect(try ids("\"cn dtnews\"") == [])
