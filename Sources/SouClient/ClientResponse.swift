@@ -48,12 +48,15 @@ public enum ClientError: Error, Sendable, Equatable, CustomStringConvertible {
     case connectionLost(String)
     /// A read or write took longer than the connection's timeout.
     case timeout
+    /// The request cannot be sent as one protocol line; nothing was sent.
+    case invalidRequest(String)
 
     public var description: String {
         switch self {
         case .unreachable(let path, let reason): return "cannot connect to soud at \(path): \(reason)"
         case .connectionLost(let reason): return "connection to soud lost: \(reason)"
         case .timeout: return "timed out waiting for soud"
+        case .invalidRequest(let reason): return "invalid request: \(reason)"
         }
     }
 }

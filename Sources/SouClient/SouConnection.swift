@@ -75,7 +75,13 @@ public final class SouConnection {
     }
 
     /// Sends one request line; `\n` is appended.
+    ///
+    /// - Throws: `ClientError.invalidRequest` when `line` contains a `\n` (it would be sent
+    ///   as two requests: `GET a\nDROP news` must not drop an index), or a connection error.
     public func send(_ line: String) throws(ClientError) {
+        if line.utf8.contains(10) {
+            throw .invalidRequest("a request is one line; this one contains a newline")
+        }
         try write(Array(line.utf8) + [10])
     }
 

@@ -9,6 +9,8 @@ enum Reply {
         do {
             try connection.send(line)
             return try read(connection)
+        } catch ClientError.invalidRequest(let reason) {
+            throw CLIFailure.usage(reason)
         } catch let error as ClientError {
             throw CLIFailure.unreachable(error.description)
         }

@@ -24,7 +24,8 @@ struct Search: ParsableCommand {
         var line = "SEARCH limit=\(limit) offset=\(offset) snippet=\(noSnippet ? "off" : "on")"
         line += " hl=\(Colour.openMarker),\(Colour.closeMarker)"
         if let fields { line += " fields=\(fields)" }
-        line += " -- " + query.joined(separator: " ")
+        // A query is whitespace-separated: newlines (e.g. from "$(cat file)") are spaces.
+        line += " -- " + String(query.joined(separator: " ").map { $0.isNewline ? " " : $0 })
         let reply = try Reply.check(try Reply.call(connection, line))
         let total = reply["total"] as? Int ?? 0
         let hits = reply["hits"] as? [[String: Any]] ?? []

@@ -87,6 +87,16 @@ import Testing
             #expect(output.status == 3, "\(arguments)")
             #expect(output.standardError.contains("is soud running?"))
         }
+        // A newline in an argument never becomes a second request.
+        #expect(try fixture.sou(["raw"], input: "CREATE keep\n").status == 0)
+        let injected = try fixture.sou(["get", "a\nDROP keep"])
+        #expect(injected.status == 2)
+        #expect(injected.standardError.contains("newline"))
+        #expect(try fixture.sou(["--index", "keep\nDROP keep", "ping"]).status == 2)
+        #expect(try fixture.sou(["delete", "x\nDROP keep"]).status == 2)
+        #expect([0, 1].contains(try fixture.sou(["search", "大同\nDROP keep"]).status))
+        #expect(try fixture.sou(["indexes"]).standardOutput == "default\nkeep\n")
+
         let help = try ProcessRunner.run("sou", ["--help"])
         #expect(help.status == 0)
         #expect(help.standardOutput.contains("2 usage error"))
