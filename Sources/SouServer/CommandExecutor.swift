@@ -105,7 +105,7 @@ public struct CommandExecutor: Sendable {
         case .stats:
             var pairs = try await backend.stats(index: session.index)
             pairs.insert(("index", .string(session.index)), at: 0)
-            pairs += counters.pairs().map { ($0.0, JSONValue.string($0.1)) }
+            pairs += counters.pairs().map { ($0.0, JSONValue.int($0.1)) }
             let lines = pairs.map { "STAT \($0.0) \(Self.plain($0.1))" }
             return .ok("", lines: lines, fields: [("stats", .object(pairs))])
         case .use(let name):

@@ -12,14 +12,14 @@ public final class ServerCounters: Sendable {
     public init() {}
 
     /// The counters as `STAT` pairs.
-    func pairs() -> [(String, String)] {
+    func pairs() -> [(String, Int)] {
         let uptime = ContinuousClock.now - started
         return [
-            ("uptime_seconds", String(uptime.components.seconds)),
-            ("connections", String(openConnections.load(ordering: .relaxed))),
-            ("total_connections", String(totalConnections.load(ordering: .relaxed))),
-            ("requests", String(requests.load(ordering: .relaxed))),
-            ("errors", String(errors.load(ordering: .relaxed))),
+            ("uptime_seconds", Int(uptime.components.seconds)),
+            ("connections", openConnections.load(ordering: .relaxed)),
+            ("total_connections", totalConnections.load(ordering: .relaxed)),
+            ("requests", requests.load(ordering: .relaxed)),
+            ("errors", errors.load(ordering: .relaxed)),
         ]
     }
 }
