@@ -63,4 +63,25 @@ import Testing
         let check = try fixture.connect().request("GET py-1")
         #expect(check.isOK)
     }
+
+    /// The "A session" transcript of docs/PROTOCOL.md: the `>` lines sent as one pipelined
+    /// batch give exactly the `<` lines (times masked).
+    @Test func protocolSessionTranscript() async throws {
+        let text = try String(contentsOfFile: SeedCorpus.repositoryRoot + "/docs/PROTOCOL.md", encoding: .utf8)
+        let section = try #require(text.components(separatedBy: "\n## A session\n").dropFirst().first)
+            .components(separatedBy: "\n## ")[0]
+        let lines = section.split(separator: "\n").map(String.init)
+        let requests = lines.filter { $0.hasPrefix("    > ") }.map { String($0.dropFirst(6)) }
+        let expected = lines.filter { $0.hasPrefix("    < ") }.map { String($0.dropFirst(6)) }
+        #expect(requests.count >= 8)
+        let fixture = try await DaemonFixture.start()
+        let connection = try fixture.connect()
+        try connection.write(Array((requests.joined(separator: "\n") + "\n").utf8))
+        var received: [String] = []
+        while let line = try connection.readLine() { received.append(line) }
+        func masked(_ line: String) -> String {
+            line.replacingOccurrences(of: #"took=[0-9.]+ms"#, with: "took=…ms", options: .regularExpression)
+        }
+        #expect(received.map(masked) == expected.map(masked))
+    }
 }
