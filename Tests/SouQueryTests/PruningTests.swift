@@ -39,4 +39,36 @@ import Testing
         print("scored with pruning", prunedScored, "without", exhaustiveScored)
         #expect(prunedScored < exhaustiveScored)
     }
+
+    /// Frequent terms and small k: block-max bounds leave most matching documents unscored,
+    /// yet the totals and the ranking are exactly the exhaustive ones.
+    @Test func frequentTermsSkipMostScoring() throws {
+        let base = try SeedCorpus.paragraphDocuments()
+        let documents = (0..<4).flatMap { copy in
+            base.map { StoredDocument(id: "\(copy)-\($0.id)", fields: $0.fields) }
+        }
+        let fixture = try SnapshotFixture(documents: documents)
+        let searcher = Searcher(snapshot: fixture.snapshot)
+        let analyzer = Analyzer()
+        var frequency: [String: Int] = [:]
+        for document in base {
+            for term in Set(analyzer.tokens(document.fields[0].value).map(\.term)) { frequency[term, default: 0] += 1 }
+        }
+        let frequent = frequency.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(30).map(\.key)
+        var pruned = 0
+        var exhaustive = 0
+        for (index, term) in frequent.enumerated() {
+            let query = index % 3 == 2 ? "\(term) OR \(frequent[index - 1])" : term
+            var options = SearchOptions(limit: 1 + index % 5, snippets: false)
+            let fast = try searcher.search(query, options: options)
+            options.pruning = false
+            let slow = try searcher.search(query, options: options)
+            #expect(fast.total == slow.total && fast.hits == slow.hits, "\(query)")
+            #expect(slow.scoredDocuments == slow.total)
+            pruned += fast.scoredDocuments
+            exhaustive += slow.scoredDocuments
+        }
+        print("frequent terms: scored with pruning", pruned, "without", exhaustive)
+        #expect(pruned * 2 < exhaustive, "pruning should skip most scoring: \(pruned) of \(exhaustive)")
+    }
 }
