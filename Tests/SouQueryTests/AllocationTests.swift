@@ -47,7 +47,11 @@ enum MallocCounter {
             let documents = (0..<copies).flatMap { copy in
                 base.map { StoredDocument(id: "\(copy)-\($0.id)", fields: $0.fields) }
             }
-            let fixture = try SnapshotFixture(documents: documents)
+            // The same base documents are deleted in every copy (the deletion check is on the path too).
+            let deleted = Set((0..<copies).flatMap { copy in
+                base.enumerated().filter { $0.offset % 10 == 3 }.map { "\(copy)-\($0.element.id)" }
+            })
+            let fixture = try SnapshotFixture(documents: documents, deletedIDs: deleted)
             return (fixture, Searcher(snapshot: fixture.snapshot))
         }
         let (smallFixture, small) = try searcher(copies: 1)
