@@ -1,11 +1,15 @@
 /// BM25 parameters (PRODUCT.md: k1 and b configurable; defaults 1.2 and 0.75).
+///
+/// `k1` is clamped to `0...1000` and `b` to `0...1` (NaN counts as the default): outside
+/// those ranges a score would not grow with the term frequency or shrink with the field
+/// length, and block-max bounds would no longer bound it.
 public struct BM25Parameters: Sendable, Equatable {
-    public var k1: Float
-    public var b: Float
+    public let k1: Float
+    public let b: Float
 
     public init(k1: Float = 1.2, b: Float = 0.75) {
-        self.k1 = k1
-        self.b = b
+        self.k1 = k1.isNaN ? 1.2 : min(max(k1, 0), 1000)
+        self.b = b.isNaN ? 0.75 : min(max(b, 0), 1)
     }
 }
 

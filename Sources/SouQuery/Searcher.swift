@@ -35,7 +35,9 @@ public struct Searcher: Sendable {
 
     public func search(_ query: Query, options: SearchOptions = SearchOptions()) throws -> SearchResult {
         let plan = makePlan()
-        let wanted = max(0, options.offset) + max(0, options.limit)
+        // Saturating: a library caller may pass `Int.max` as "no limit".
+        let (sum, overflow) = max(0, options.offset).addingReportingOverflow(max(0, options.limit))
+        let wanted = overflow ? Int.max : sum
         var collector = TopKCollector(capacity: wanted)
         var total = 0
         var scored = 0

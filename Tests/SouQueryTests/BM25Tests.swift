@@ -80,6 +80,12 @@ import Testing
         if k1 != 1.2 || b != 0.75 { #expect(defaults.hits.map(\.score) != custom.hits.map(\.score)) }
     }
 
+    @Test func parametersOutsideTheirRangesAreClamped() {
+        #expect(BM25Parameters(k1: -1, b: 2) == BM25Parameters(k1: 0, b: 1))
+        #expect(BM25Parameters(k1: .nan, b: .nan) == BM25Parameters())
+        #expect(BM25Parameters(k1: .infinity, b: -0.5) == BM25Parameters(k1: 1000, b: 0))
+    }
+
     @Test func conjunctionScoreIsTheSumOfTermScores() throws {
         let documents = Self.corpus(seed: 7)
         let fixture = try SnapshotFixture(documents: documents)

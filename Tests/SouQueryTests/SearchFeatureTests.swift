@@ -59,6 +59,8 @@ import Testing
         let beyond = try searcher.search(query, options: .init(limit: 5, offset: full.total + 3, snippets: false))
         #expect(beyond.hits.isEmpty && beyond.total == full.total)
         #expect(try searcher.count(query) == full.total)
+        let unlimited = try searcher.search(query, options: .init(limit: .max, offset: 2, snippets: false))
+        #expect(unlimited.hits == Array(full.hits.dropFirst(2)))
         #expect(zip(full.hits, full.hits.dropFirst()).allSatisfy { $0.score >= $1.score })
     }
 
