@@ -90,7 +90,9 @@ import Glibc
             if response.isOK { acknowledged.insert(String(response.final.dropFirst("OK added ".count))) }
         }
         #expect(await fixture.daemon.waitForExit() == 0)
-        #expect(ContinuousClock.now - signalled < .seconds(15))
+        // The stuck client cannot hold the daemon up: in-flight work is cancelled after the
+        // 2 s shutdown timeout (the bound is loose for a loaded 2-core machine).
+        #expect(ContinuousClock.now - signalled < .seconds(60))
         #expect(try idle.readLine() == nil)
         #expect(!FileManager.default.fileExists(atPath: fixture.socket))
 
