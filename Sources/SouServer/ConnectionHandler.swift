@@ -78,6 +78,13 @@ struct ConnectionHandler: Sendable {
         var output = ""
         var index = 0
         while index < requests.count {
+            if registry.isShuttingDown || Task.isCancelled {
+                // Shutdown began while this batch ran: the running request finished; the
+                // ones after it are not started (as for batches read later).
+                let refusal = Response.error(ProtocolError(.shuttingDown, "the daemon is shutting down; not run"))
+                for _ in index..<requests.count { emit(refusal, into: &output, session: session) }
+                return (output, true)
+            }
             counters.requests.add(1, ordering: .relaxed)
             if case .success(.add) = requests[index] {
                 var documents: [ProtocolDocument] = []

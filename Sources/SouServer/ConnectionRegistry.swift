@@ -65,6 +65,16 @@ final class ConnectionRegistry: Sendable {
         _ = state.withLock { $0.entries.removeValue(forKey: id) }
     }
 
+    /// Closes every connection, busy or not (the shutdown timeout has passed): a request
+    /// stuck writing to a client that never reads ends at once.
+    func closeAll() {
+        let channels = state.withLock { state -> [any Channel] in
+            state.shuttingDown = true
+            return state.entries.values.map(\.channel)
+        }
+        for channel in channels { channel.close(promise: nil) }
+    }
+
     /// Refuses new work and closes every idle connection; returns how many were busy.
     @discardableResult
     func beginShutdown() -> Int {

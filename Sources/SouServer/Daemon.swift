@@ -82,27 +82,40 @@ public final class Daemon: Service, Sendable {
         let registry = self.registry
         let logger = self.logger
         await withGracefulShutdownHandler {
-            await withDiscardingTaskGroup { group in
-                do {
-                    try await server.executeThenClose { inbound in
-                        for try await connection in inbound {
-                            group.addTask { await handler.serve(connection) }
+            await withTaskCancellationHandler {
+                await withDiscardingTaskGroup { group in
+                    do {
+                        try await server.executeThenClose { inbound in
+                            for try await connection in inbound {
+                                group.addTask { await handler.serve(connection) }
+                            }
+                        }
+                    } catch {
+                        if !registry.isShuttingDown {
+                            logger.error("accept loop failed", metadata: ["error": "\(error)"])
                         }
                     }
-                } catch {
-                    if !registry.isShuttingDown { logger.error("accept loop failed", metadata: ["error": "\(error)"]) }
                 }
+            } onCancel: {
+                // The shutdown timeout passed: end the connections still working (e.g. one
+                // blocked writing to a client that never reads).
+                logger.notice("shutdown timeout: closing the remaining connections")
+                registry.closeAll()
+                server.channel.close(promise: nil)
             }
         } onGracefulShutdown: {
             let busy = registry.beginShutdown()
             logger.info("shutting down", metadata: ["busy_connections": "\(busy)"])
             server.channel.close(promise: nil)
         }
+        logger.info("connections closed")
         if SocketFile.state(of: path) != .live { unlink(path) }
         do {
             // An unstructured task: closing (flushing buffered writes) must run even when
             // the shutdown timeout has cancelled this task.
+            let closing = ContinuousClock.now
             try await Task { try await backend.close() }.value
+            logger.info("indexes closed", metadata: ["took": "\(ContinuousClock.now - closing)"])
         } catch {
             logger.error("closing the catalog failed", metadata: ["error": "\(error)"])
             throw error
