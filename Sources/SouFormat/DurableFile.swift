@@ -10,7 +10,12 @@ public enum DurableFile {
     /// A crash leaves either the old file or the new one, never a torn one.
     public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
         let temporary = path + ".tmp"
-        try write(bytes, to: temporary, sync: true)
+        do {
+            try write(bytes, to: temporary, sync: true)
+        } catch {
+            unlink(temporary)  // a partial temp file (disk full) must not hold space
+            throw error
+        }
         guard rename(temporary, path) == 0 else {
             let code = errno
             unlink(temporary)

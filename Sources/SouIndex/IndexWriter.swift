@@ -163,8 +163,12 @@ actor IndexWriter {
     /// - Returns: the log it went to, its sequence number, and how many ids existed (DELETE).
     private func write(_ record: WALRecord) async throws -> (WALWriter, UInt64, Int) {
         try checkWritable()
-        while committing { await waitForGate() }
-        try checkWritable()
+        while true {
+            while committing { await waitForGate() }
+            try checkWritable()
+            guard wal?.hasFailed == true else { break }
+            try await replaceFailedLog()
+        }
         guard let log = wal else { throw IndexError.closed(name) }
         let sequence = lastSequence + 1
         try log.append(type: record.type, sequence: sequence, payload: record.encodePayload())
@@ -186,6 +190,19 @@ actor IndexWriter {
             publishStats()
         }
         return (log, sequence, existed)
+    }
+
+    /// After an fsync of the log failed, nothing more can be appended to it (its state on
+    /// disk is unknown). A commit puts every applied write into fsynced segment files and a
+    /// new manifest and starts a fresh log; writes go on once it succeeds. The writes whose
+    /// fsync failed got an error but were applied: they may be visible after this commit
+    /// (an error means "not known to be durable", as in any database).
+    private func replaceFailedLog() async throws {
+        await acquireGate()
+        defer { releaseGate() }
+        guard wal?.hasFailed == true else { return }
+        options.warningHandler("index '\(name)': write-ahead log fsync failed; committing to start a new log")
+        try await commitLocked(force: true)
     }
 
     /// Applies one record to the in-memory state (live writes and replay alike).
@@ -319,6 +336,9 @@ actor IndexWriter {
 
     /// Tests: make the next WAL append fail with `code`.
     func injectWALWriteError(_ code: Int32) { wal?.injectWriteError(code) }
+
+    /// Tests: make the next WAL fsync fail with `code`.
+    func injectWALSyncError(_ code: Int32) { wal?.injectSyncError(code) }
 
     /// Tests: make the next commit fail after writing its files.
     func injectCommitError(_ error: IndexError) { injectedCommitError = error }

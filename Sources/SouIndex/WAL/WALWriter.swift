@@ -25,7 +25,8 @@ import Synchronization
 /// Errors: a failed `write` is cut back off the file (`ftruncate` to the previous length)
 /// and thrown, so the log never holds a half record followed by good ones. A failed fsync
 /// leaves the page-cache state unknowable (Linux may drop the dirty pages), so it fails
-/// every waiting caller and every later append: the index must be reopened.
+/// every waiting caller and every later append (`hasFailed`): the log must be replaced
+/// (`IndexWriter` commits everything applied so far and starts a fresh log).
 public final class WALWriter: Sendable {
     /// The log file.
     public let path: String
@@ -46,6 +47,8 @@ public final class WALWriter: Sendable {
         var closed = false
         /// Tests set this to make the next append fail with this errno (as a full disk would).
         var injectedWriteError: Int32?
+        /// Tests set this to make the next fsync fail with this errno.
+        var injectedSyncError: Int32?
         /// fsyncs done (tests check that concurrent writers share them).
         var syncCount = 0
     }
@@ -198,6 +201,14 @@ public final class WALWriter: Sendable {
     /// fsyncs done so far.
     var syncCount: Int { state.withLock { $0.syncCount } }
 
+    /// Whether an fsync failed: every later append and wait fails; the log must be replaced.
+    public var hasFailed: Bool { state.withLock { $0.failure != nil } }
+
+    /// Makes the next fsync fail with `code` (tests: EIO, or ENOSPC as some file systems report).
+    func injectSyncError(_ code: Int32) {
+        state.withLock { $0.injectedSyncError = code }
+    }
+
     /// Makes the next append fail with `code` (tests: a full disk is ENOSPC).
     func injectWriteError(_ code: Int32) {
         state.withLock { $0.injectedWriteError = code }
@@ -230,9 +241,12 @@ public final class WALWriter: Sendable {
     /// One fsync per round; each round covers everything written before it began.
     private func syncLoop() {
         while true {
-            let (fd, target) = state.withLock { ($0.fd, $0.written) }
-            let rc = fsync(fd)
-            let code = errno
+            let (fd, target, injected) = state.withLock { s -> (Int32, UInt64, Int32?) in
+                defer { s.injectedSyncError = nil }
+                return (s.fd, s.written, s.injectedSyncError)
+            }
+            let rc = injected == nil ? fsync(fd) : -1
+            let code = injected ?? errno
             let (ready, failure, again) = state.withLock {
                 s -> ([CheckedContinuation<Void, any Error>], IndexError?, Bool) in
                 if rc != 0 {

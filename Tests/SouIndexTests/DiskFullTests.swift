@@ -1,0 +1,162 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import SouFormat
+import Testing
+
+@testable import SouIndex
+
+/// Disk full and I/O errors during writes: the write gets an error (never a crash), the
+/// index stays consistent and readable, writes work again once space is back, and nothing
+/// acknowledged is lost.
+@Suite struct DiskFullTests {
+    /// A real `ENOSPC` from the kernel: the data directory is on a small tmpfs that a ballast
+    /// file fills up. Needs root (mount); elsewhere it prints why it did not run.
+    @Test(.enabled(if: getuid() == 0, "mounting a tmpfs needs root"))
+    func realDiskFullOnTmpfs() async throws {
+        let scratch = ScratchDirectory()
+        let mountPoint = scratch.file("fs")
+        try SystemCalls.makeDirectory(mountPoint)
+        guard mount("tmpfs", mountPoint, "tmpfs", 0, "size=2m,mode=0700") == 0 else {
+            print("DiskFullTests: mount tmpfs failed (\(SystemCalls.errorMessage(errno))); real ENOSPC test not run")
+            return
+        }
+        defer { _ = umount2(mountPoint, Int32(MNT_DETACH)) }
+        let seed = UInt64.random(in: 0...UInt64.max)
+        print("DiskFullTests seed", seed)
+        var random = SplitMix64(seed: seed)
+        let vocabulary = (0..<300).map { _ in
+            String((0..<7).map { _ in Character(Unicode.Scalar(UInt8.random(in: 97...122, using: &random))) })
+        }
+        func randomDocument(_ id: String) -> Document {
+            let words = (0..<Int.random(in: 200...500, using: &random)).map { _ in
+                vocabulary.randomElement(using: &random)!
+            }
+            return document(id, words.joined(separator: " "))
+        }
+        func matching(_ model: [String: Document], _ word: String) -> Set<String> {
+            Set(model.values.filter { $0.fields[0].value.split(separator: " ").contains(Substring(word)) }.map(\.id))
+        }
+
+        let path = mountPoint + "/data"
+        let warnings = WarningLog()
+        let catalog = try await IndexCatalog(dataDirectory: path, options: testOptions(warnings: warnings))
+        let index = try #require(catalog.index(named: "default"))
+        // Fill the file system, leaving about 200 KiB.
+        let ballast = mountPoint + "/ballast"
+        var info = statvfs()
+        #expect(statvfs(mountPoint, &info) == 0)
+        let free = Int(info.f_bavail) * Int(info.f_bsize)
+        try writeFile(ballast, [UInt8](repeating: 0xA5, count: max(0, free - 200 * 1024)))
+
+        var acknowledged: [String: Document] = [:]
+        var committed: [String: Document] = [:]
+        var failedIDs: [String] = []
+        var failedAdds = 0
+        var failedCommits = 0
+        var next = 0
+        for step in 0..<400 where failedAdds < 8 || failedCommits < 3 {
+            if step % 4 == 3 {
+                do {
+                    try await index.commit()
+                    committed = acknowledged
+                } catch let error as IndexError {
+                    guard case .io = error else { throw error }
+                    failedCommits += 1
+                }
+            } else if step % 9 == 8, let victim = acknowledged.keys.sorted().first {
+                do {
+                    _ = try await index.delete(ids: [victim])
+                    acknowledged[victim] = nil
+                } catch let error as IndexError {
+                    guard case .io = error else { throw error }
+                }
+            } else {
+                let doc = randomDocument("d\(next)")
+                next += 1
+                do {
+                    try await index.add([doc])
+                    acknowledged[doc.id] = doc
+                } catch let error as IndexError {
+                    guard case .io = error else { throw error }
+                    failedAdds += 1
+                    failedIDs.append(doc.id)
+                }
+            }
+            // Readers see the last committed state, whole and correct.
+            let snapshot = index.snapshot()
+            #expect(snapshot.liveDocumentCount == committed.count, "seed \(seed) step \(step)")
+            let word = vocabulary.randomElement(using: &random)!
+            #expect(try search(snapshot, field: "body", term: word) == matching(committed, word), "seed \(seed) step \(step)")
+        }
+        print("DiskFullTests: \(acknowledged.count) acknowledged, \(failedAdds) adds and \(failedCommits) commits failed")
+        #expect(failedAdds > 0, "the disk never filled up (seed \(seed))")
+        #expect(failedCommits > 0, "no commit hit the full disk (seed \(seed))")
+
+        // Space is back: writes and commits work again, and nothing acknowledged is lost.
+        try SystemCalls.removeFile(ballast)
+        for _ in 0..<5 {
+            let doc = randomDocument("d\(next)")
+            next += 1
+            try await index.add([doc])
+            acknowledged[doc.id] = doc
+        }
+        try await index.commit()
+        let word = vocabulary.randomElement(using: &random)!
+        #expect(try search(index.snapshot(), field: "body", term: word) == matching(acknowledged, word))
+        #expect(index.snapshot().liveDocumentCount == acknowledged.count)
+        try await catalog.close()
+
+        let reopened = try await IndexCatalog(dataDirectory: path, options: testOptions())
+        let again = try #require(reopened.index(named: "default"))
+        let snapshot = again.snapshot()
+        #expect(snapshot.liveDocumentCount == acknowledged.count, "seed \(seed)")
+        for (id, doc) in acknowledged { #expect(try snapshot.document(id: id) == doc, "seed \(seed): \(id)") }
+        for id in failedIDs { #expect(try snapshot.document(id: id) == nil, "seed \(seed): failed write \(id) is visible") }
+        for word in vocabulary.prefix(20) {
+            #expect(try search(snapshot, field: "body", term: word) == matching(acknowledged, word), "seed \(seed)")
+        }
+        try await reopened.close()
+    }
+
+    /// An fsync of the log fails (EIO): the writes waiting for it get an error, later writes
+    /// work at once (a commit starts a fresh log), and every acknowledged write survives.
+    @Test(arguments: [DurabilityPolicy.always, .batch(interval: .milliseconds(5))])
+    func failedLogFsyncIsAnErrorAndTheLogIsReplaced(durability: DurabilityPolicy) async throws {
+        let scratch = ScratchDirectory()
+        let path = scratch.file("data")
+        let warnings = WarningLog()
+        let catalog = try await IndexCatalog(
+            dataDirectory: path, options: testOptions(durability: durability, warnings: warnings))
+        let index = try #require(catalog.index(named: "default"))
+        try await index.add([document("1", "before")])
+        await index.writer.injectWALSyncError(EIO)
+        if durability == .always {
+            await #expect(throws: IndexError.self) { try await index.add([document("2", "unknown fate")]) }
+        } else {
+            // Acknowledged before the timer's fsync, which fails: the next write replaces the
+            // log by a commit (which makes those writes durable) and succeeds.
+            var n = 0
+            while !warnings.all.contains(where: { $0.contains("fsync failed") }) && n < 400 {
+                try await index.add([document("b\(n)", "acknowledged")])
+                n += 1
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            try await index.commit()
+            for k in 0..<n { #expect(try index.snapshot().document(id: "b\(k)") != nil) }
+        }
+        try await index.add([document("3", "after")])
+        #expect(warnings.all.contains { $0.contains("fsync failed") })
+        try await index.commit()
+        #expect(try index.snapshot().document(id: "1") == document("1", "before"))
+        #expect(try index.snapshot().document(id: "3") == document("3", "after"))
+        try await catalog.close()
+        let reopened = try await IndexCatalog(dataDirectory: path, options: testOptions())
+        let again = try #require(reopened.index(named: "default"))
+        #expect(try again.snapshot().document(id: "1") != nil)
+        #expect(try again.snapshot().document(id: "3") != nil)
+        try await reopened.close()
+    }
+}
