@@ -24,7 +24,7 @@ import Testing
             return
         }
         defer { _ = umount2(mountPoint, Int32(MNT_DETACH)) }
-        let seed = UInt64.random(in: 0...UInt64.max)
+        let seed = testSeed()
         print("DiskFullTests seed", seed)
         var random = SplitMix64(seed: seed)
         let vocabulary = (0..<300).map { _ in
