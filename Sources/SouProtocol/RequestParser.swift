@@ -102,7 +102,7 @@ public struct RequestParser: Sendable {
             }
             return .create(name, boosts: boosts)
         default:
-            let shown = command.count > 40 ? String(command.prefix(40)) + "…" : command
+            let shown = Self.printable(command.count > 40 ? String(command.prefix(40)) + "…" : command)
             throw ProtocolError(.unknownCommand, "unknown command '\(shown)'; try HELP")
         }
     }
@@ -158,6 +158,20 @@ public struct RequestParser: Sendable {
         guard !query.isEmpty else { throw syntax("SEARCH") }
         parameters.query = String(query)
         return parameters
+    }
+
+    /// `text` with control characters shown as `\xNN`, so an echo of garbage stays readable.
+    static func printable(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if scalar.value < 0x20 || scalar.value == 0x7F {
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                out += "\\x" + (hex.count == 1 ? "0" + hex : hex)
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     private func expectNone(_ arguments: [String], _ command: String) throws(ProtocolError) {

@@ -14,6 +14,11 @@ public enum Frame: Sendable, Equatable {
 
 /// Splits the inbound byte stream into lines of at most `maxLineBytes` bytes.
 ///
+/// Not swift-nio-extras' `LineBasedFrameDecoder`: that one has no length limit (a client
+/// could make the daemon buffer an endless line), and wrapping it in
+/// `ByteToMessageHandler(maximumBufferSize:)` closes the connection on overflow instead of
+/// answering `ERR LINE_TOO_LONG` and carrying on with the next line.
+///
 /// A line longer than the limit yields one `.tooLong` as soon as the limit is passed (so
 /// the reply does not wait for the rest of it); the decoder then discards bytes up to the
 /// next `\n` and carries on with the line after it. Memory per connection is bounded by

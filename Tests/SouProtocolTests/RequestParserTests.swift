@@ -89,6 +89,18 @@ import Testing
     @Test func badInput() {
         #expect(code("") == .syntax)
         #expect(code("FROB x") == .unknownCommand)
+        // Garbage is echoed readably: control characters as \xNN, at most 40 characters.
+        do {
+            _ = try parser.parse(Array("PI\u{0}NG\u{1B}[2J\u{7F}".utf8))
+            Issue.record("parsed garbage")
+        } catch {
+            #expect(error.message == #"unknown command 'PI\x00NG\x1B[2J\x7F'; try HELP"#)
+        }
+        do {
+            _ = try parser.parse(Array(String(repeating: "x", count: 100).utf8))
+        } catch {
+            #expect(error.message == "unknown command '\(String(repeating: "X", count: 40))…'; try HELP")
+        }
         #expect(code("PING extra") == .syntax)
         #expect(code("JSON maybe") == .syntax)
         var invalid = Array("SEARCH ".utf8)
