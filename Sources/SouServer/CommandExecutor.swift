@@ -71,7 +71,9 @@ public struct CommandExecutor: Sendable {
                 guard let entry = CommandHelp.entry(name) else {
                     throw ProtocolError(.unknownCommand, "unknown command '\(name)'; try HELP")
                 }
-                return .ok(entry.usage, lines: [entry.usage, entry.summary])
+                return .ok(
+                    entry.usage, lines: [entry.usage, entry.summary],
+                    fields: [("usage", .string(entry.usage)), ("summary", .string(entry.summary))])
             }
             let lines = CommandHelp.entries.map { "\($0.usage)  -- \($0.summary)" }
             return .ok("\(lines.count) commands", lines: lines, fields: [("commands", .array(lines.map(JSONValue.string)))])
