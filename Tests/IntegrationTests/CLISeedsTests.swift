@@ -63,6 +63,25 @@ import Testing
         #expect(jsonObject(try fixture.sou(["stats", "--json"]).standardOutput)?["documents"] as? Int == files.count)
     }
 
+    /// Bad documents are reported (first ten, then a count), the good ones are still added,
+    /// and the exit status is 4.
+    @Test func indexReportsBadDocumentsAndKeepsTheGoodOnes() async throws {
+        let fixture = try await DaemonFixture.start()
+        let folder = try TemporaryDirectory(prefix: "sou-docs")
+        try "good text 大同\n".write(toFile: folder.appending("good.txt"), atomically: true, encoding: .utf8)
+        var lines = [#"{"id":"ok1","body":"fine 大同"}"#, "{not json", #"{"body":"no id"}"#]
+        lines += (0..<12).map { #"{"id":"bad id \#($0)","body":"spaces in the id"}"# }
+        lines.append(#"{"id":"ok2","body":"fine too 大同"}"#)
+        try (lines.joined(separator: "\n") + "\n").write(toFile: folder.appending("mixed.jsonl"), atomically: true, encoding: .utf8)
+        let index = try fixture.sou(["index", folder.path])
+        #expect(index.status == 4)
+        #expect(index.standardError.contains("3 documents added, 14 failed"), "\(index.standardError)")
+        #expect(index.standardError.contains("BAD_DOCUMENT"))
+        #expect(index.standardError.contains("and 4 more errors"))
+        let search = try fixture.sou(["search", "大同", "--json"])
+        #expect(jsonObject(search.standardOutput)?["total"] as? Int == 3)
+    }
+
     /// 0 ok, 1 no results / not found, 2 usage error, 3 daemon unreachable, 4 server error.
     @Test func exitCodes() async throws {
         let fixture = try await DaemonFixture.start()
