@@ -23,6 +23,9 @@ public final class SegmentReader: @unchecked Sendable {
     public let byteSize: Int
     /// Set by `retire()`: remove the files when the last reference goes away.
     private let retired = Atomic<Bool>(false)
+    /// The segment's files as opened: `deinit` removes a path only if it still names the
+    /// same file (a dropped and re-created index reuses segment names).
+    private let files: [(path: String, identity: FileIdentity?)]
 
     /// Maps and verifies every file of segment `name` in `directory`.
     /// - Throws: `FormatError` naming the file that is missing, truncated or corrupt.
@@ -45,6 +48,10 @@ public final class SegmentReader: @unchecked Sendable {
         norms = try FieldNormsReader(file: normsFile)
         byteSize = [metaFile, dictionaryFile, postingsFile, positionsFile, storedFile, normsFile]
             .reduce(0) { $0 + $1.bytes.count }
+        files = SegmentFile.allCases.map { file in
+            let path = file.path(directory: directory, segment: name)
+            return (path, SystemCalls.fileIdentity(path))
+        }
         guard storedFields.count == meta.documentCount, norms.documentCount == meta.documentCount,
             norms.fieldCount == meta.fieldNames.count
         else {
@@ -56,8 +63,8 @@ public final class SegmentReader: @unchecked Sendable {
     /// the mappings are released right after.
     deinit {
         guard retired.load(ordering: .acquiring) else { return }
-        for file in SegmentFile.allCases {
-            try? SystemCalls.removeFile(file.path(directory: directory, segment: name))
+        for (path, identity) in files where identity != nil && SystemCalls.fileIdentity(path) == identity {
+            try? SystemCalls.removeFile(path)
         }
     }
 

@@ -23,6 +23,14 @@ enum SystemCalls {
         return Int(info.st_size)
     }
 
+    /// The (device, inode) pair of the file at `path`, or nil if it does not exist: tells
+    /// a file apart from a later one with the same name.
+    static func fileIdentity(_ path: String) -> FileIdentity? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+    }
+
     static func fileExists(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0
@@ -90,4 +98,10 @@ enum SystemCalls {
         #endif
         if rc != 0 { throw IndexError.io("rename \(from) → \(to) failed: \(errorMessage(errno))") }
     }
+}
+
+/// Which file a path named when it was looked at (`SystemCalls.fileIdentity`).
+struct FileIdentity: Sendable, Equatable {
+    var device: UInt64
+    var inode: UInt64
 }

@@ -72,6 +72,44 @@ import Testing
         #expect(files.filter { !$0.hasPrefix("wal-") } == manifest.referencedFiles.union([Manifest.fileName]))
     }
 
+    /// A retired segment released after its index was dropped and re-created (which reuses
+    /// segment names) never removes the new index's files.
+    @Test func releasedRetiredSegmentSparesARecreatedIndex() async throws {
+        let scratch = ScratchDirectory()
+        let path = scratch.file("data")
+        let merge = TieredMergePolicy.Settings(segmentsPerTier: 2, maxMergeAtOnce: 4, floorSegmentBytes: 1 << 20)
+        let catalog = try await IndexCatalog(dataDirectory: path, options: testOptions(merge: merge))
+        let old = try await catalog.create("x")
+        for round in 0..<2 {
+            try await old.add([document("old\(round)", "old text")])
+            try await old.commit()
+        }
+        var held: Snapshot? = old.snapshot()
+        for round in 2..<6 {
+            try await old.add([document("old\(round)", "old text")])
+            try await old.commit()
+        }
+        try await waitForMerges(old)
+        let manifest = try #require(try Manifest.read(directory: path + "/x"))
+        let retired = held!.segments.map(\.reader.name).filter { name in !manifest.segments.contains { $0.name == name } }
+        #expect(!retired.isEmpty)
+        try await catalog.drop("x")
+        let new = try await catalog.create("x")
+        for round in 0..<4 {
+            try await new.add([document("new\(round)", "new text")])
+            try await new.commit()
+        }
+        let names = Set(try #require(try Manifest.read(directory: path + "/x")).segments.map(\.name))
+        #expect(!names.isDisjoint(with: retired), "no segment name was reused: \(names) \(retired)")
+        held = nil
+        try await catalog.close()
+        let reopened = try await IndexCatalog(dataDirectory: path, options: testOptions())
+        let again = try #require(reopened.index(named: "x"))
+        #expect(try search(again.snapshot(), field: "body", term: "new") == ["new0", "new1", "new2", "new3"])
+        #expect(try search(again.snapshot(), field: "body", term: "old").isEmpty)
+        try await reopened.close()
+    }
+
     /// A snapshot taken before close keeps working after close (the files were not retired).
     @Test func snapshotOutlivesClose() async throws {
         let scratch = ScratchDirectory()
