@@ -125,7 +125,17 @@ actor IndexWriter {
         counters.replayedRecords = replayed
         await acquireGate()
         defer { releaseGate() }
-        try await commitLocked(force: true)
+        do {
+            try await commitLocked(force: true)
+        } catch {
+            // Disk full or an I/O error: serve what is committed; the replayed writes stay
+            // in memory and in the old logs, and the first write retries the commit.
+            publishSnapshot()
+            _ = scheduler.recordWrite(now: elapsed(), bufferedDocuments: buffer.count, bufferedBytes: buffer.estimatedBytes)
+            scheduler.refreshFailed(now: elapsed())
+            options.warningHandler(
+                "index '\(name)': commit at open failed: \(error); readable, writes wait for a commit to succeed")
+        }
         counters.openTime = clock.now - started
         publishStats()
         startRefreshTimer()
@@ -166,7 +176,7 @@ actor IndexWriter {
         while true {
             while committing { await waitForGate() }
             try checkWritable()
-            guard wal?.hasFailed == true else { break }
+            guard needsNewLog else { break }
             try await replaceFailedLog()
         }
         guard let log = wal else { throw IndexError.closed(name) }
@@ -192,16 +202,22 @@ actor IndexWriter {
         return (log, sequence, existed)
     }
 
+    /// There is no log to append to: an fsync of it failed, or the commit at open failed.
+    private var needsNewLog: Bool { wal?.hasFailed ?? true }
+
     /// After an fsync of the log failed, nothing more can be appended to it (its state on
     /// disk is unknown). A commit puts every applied write into fsynced segment files and a
     /// new manifest and starts a fresh log; writes go on once it succeeds. The writes whose
     /// fsync failed got an error but were applied: they may be visible after this commit
-    /// (an error means "not known to be durable", as in any database).
+    /// (an error means "not known to be durable", as in any database). The same commit
+    /// starts the first log when the commit at open failed.
     private func replaceFailedLog() async throws {
         await acquireGate()
         defer { releaseGate() }
-        guard wal?.hasFailed == true else { return }
-        options.warningHandler("index '\(name)': write-ahead log fsync failed; committing to start a new log")
+        guard needsNewLog else { return }
+        if wal != nil {
+            options.warningHandler("index '\(name)': write-ahead log fsync failed; committing to start a new log")
+        }
         try await commitLocked(force: true)
     }
 

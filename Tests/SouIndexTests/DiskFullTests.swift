@@ -17,12 +17,7 @@ import Testing
     @Test(.enabled(if: getuid() == 0, "mounting a tmpfs needs root"))
     func realDiskFullOnTmpfs() async throws {
         let scratch = ScratchDirectory()
-        let mountPoint = scratch.file("fs")
-        try SystemCalls.makeDirectory(mountPoint)
-        guard mount("tmpfs", mountPoint, "tmpfs", 0, "size=2m,mode=0700") == 0 else {
-            print("DiskFullTests: mount tmpfs failed (\(SystemCalls.errorMessage(errno))); real ENOSPC test not run")
-            return
-        }
+        guard let mountPoint = try mountSmallFileSystem(in: scratch) else { return }
         defer { _ = umount2(mountPoint, Int32(MNT_DETACH)) }
         let seed = testSeed()
         print("DiskFullTests seed", seed)
@@ -45,11 +40,7 @@ import Testing
         let catalog = try await IndexCatalog(dataDirectory: path, options: testOptions(warnings: warnings))
         let index = try #require(catalog.index(named: "default"))
         // Fill the file system, leaving about 200 KiB.
-        let ballast = mountPoint + "/ballast"
-        var info = statvfs()
-        #expect(statvfs(mountPoint, &info) == 0)
-        let free = Int(info.f_bavail) * Int(info.f_bsize)
-        try writeFile(ballast, [UInt8](repeating: 0xA5, count: max(0, free - 200 * 1024)))
+        let ballast = try fill(mountPoint, leaving: 200 * 1024)
 
         var acknowledged: [String: Document] = [:]
         var committed: [String: Document] = [:]
@@ -118,6 +109,64 @@ import Testing
         for word in vocabulary.prefix(20) {
             #expect(try search(snapshot, field: "body", term: word) == matching(acknowledged, word), "seed \(seed)")
         }
+        try await reopened.close()
+    }
+
+    /// A 2 MiB tmpfs in `scratch`, or nil (printing why) when it cannot be mounted.
+    func mountSmallFileSystem(in scratch: ScratchDirectory) throws -> String? {
+        let mountPoint = scratch.file("fs")
+        try SystemCalls.makeDirectory(mountPoint)
+        guard mount("tmpfs", mountPoint, "tmpfs", 0, "size=2m,mode=0700") == 0 else {
+            print("DiskFullTests: mount tmpfs failed (\(SystemCalls.errorMessage(errno))); real ENOSPC test not run")
+            return nil
+        }
+        return mountPoint
+    }
+
+    /// Writes a ballast file that leaves about `free` bytes on the file system; returns its path.
+    func fill(_ mountPoint: String, leaving free: Int) throws -> String {
+        let ballast = mountPoint + "/ballast"
+        var info = statvfs()
+        #expect(statvfs(mountPoint, &info) == 0)
+        let available = Int(info.f_bavail) * Int(info.f_bsize)
+        try writeFile(ballast, [UInt8](repeating: 0xA5, count: max(0, available - free)))
+        return ballast
+    }
+
+    /// Opening on a full disk (the commit at open cannot write): the index opens readable
+    /// with what is committed, writes fail, and once space is back the replayed and new
+    /// writes all become visible.
+    @Test(.enabled(if: getuid() == 0, "mounting a tmpfs needs root"))
+    func openOnAFullDiskIsReadableAndRecovers() async throws {
+        let scratch = ScratchDirectory()
+        guard let mountPoint = try mountSmallFileSystem(in: scratch) else { return }
+        defer { _ = umount2(mountPoint, Int32(MNT_DETACH)) }
+        let source = scratch.file("source")
+        let catalog = try await IndexCatalog(dataDirectory: source, options: testOptions())
+        let index = try #require(catalog.index(named: "default"))
+        try await index.add([document("c", "committed words")])
+        try await index.commit()
+        try await index.add([document("l", "logged words " + String(repeating: "padding ", count: 2000))])
+        // What a kill -9 leaves: the log holds "l", the manifest only "c".
+        let path = mountPoint + "/data"
+        try SystemCalls.makeDirectory(path)
+        try copyTree(source, path)
+        try await catalog.close()
+        let ballast = try fill(mountPoint, leaving: 0)
+
+        let warnings = WarningLog()
+        let full = try await IndexCatalog(dataDirectory: path, options: testOptions(warnings: warnings))
+        let opened = try #require(full.index(named: "default"))
+        #expect(warnings.all.contains { $0.contains("commit at open failed") }, "\(warnings.all)")
+        #expect(try search(opened.snapshot(), field: "body", term: "words") == ["c"])
+        await #expect(throws: IndexError.self) { try await opened.add([document("n", "new words")]) }
+        try SystemCalls.removeFile(ballast)
+        try await opened.add([document("n", "new words")])
+        try await opened.commit()
+        #expect(try search(opened.snapshot(), field: "body", term: "words") == ["c", "l", "n"])
+        try await full.close()
+        let reopened = try await IndexCatalog(dataDirectory: path, options: testOptions())
+        #expect(try search(reopened.index(named: "default")!.snapshot(), field: "body", term: "words") == ["c", "l", "n"])
         try await reopened.close()
     }
 

@@ -126,7 +126,8 @@ func crashCopy(of source: String) throws -> ScratchDirectory {
     return copy
 }
 
-private func copyTree(_ source: String, _ destination: String) throws {
+/// Copies every file below `source` into the existing directory `destination`.
+func copyTree(_ source: String, _ destination: String) throws {
     for name in try SystemCalls.listDirectory(source) {
         let from = source + "/" + name
         if SystemCalls.isDirectory(from) {
