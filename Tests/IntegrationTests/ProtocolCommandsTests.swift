@@ -188,4 +188,26 @@ import Testing
         #expect(try connection.request("SEARCH limit=5").errorCode == "SYNTAX")
         #expect(try connection.request("PING").final == "OK PONG")
     }
+
+    /// An index dropped by one connection answers NO_INDEX on another that was using it,
+    /// for reads and writes alike, until it switches; a new index of that name starts empty.
+    @Test func droppedIndexIsNoIndexForOtherConnections() async throws {
+        let fixture = try await DaemonFixture.start()
+        let user = try fixture.connect()
+        let dropper = try fixture.connect()
+        #expect(try user.request("CREATE news").isOK)
+        #expect(try user.request("USE news").isOK)
+        #expect(try user.request(#"ADD {"id":"n1","body":"gone soon"}"#).isOK)
+        #expect(try user.request("COMMIT").isOK)
+        #expect(try dropper.request("DROP news").final == "OK dropped news")
+        for request in ["COUNT gone", "SEARCH gone", "GET n1", #"ADD {"id":"n2","body":"x"}"#, "DELETE n1", "COMMIT", "STATS"] {
+            #expect(try user.request(request).errorCode == "NO_INDEX", "\(request)")
+        }
+        #expect(try user.request("DROP news").errorCode == "NO_INDEX")
+        #expect(try user.request("USE news").errorCode == "NO_INDEX")
+        #expect(try user.request("INDEXES").lines == ["INDEX default"])
+        #expect(try dropper.request("CREATE news").isOK)
+        #expect(try user.request("COUNT gone").final == "OK 0")
+        #expect(try user.request("USE default").isOK)
+    }
 }
