@@ -160,7 +160,13 @@ extension IndexWriter {
                 reader: segments[index].reader, deletions: deletions.deletedCount > 0 ? deletions : nil)
         }
         let snapshot = Snapshot(segments: segments.compactMap(\.view))
-        published.snapshot.withLock { $0 = snapshot }
+        // The previous snapshot is released after the lock: if it was the last user of a
+        // retired segment, its files are unlinked then, never while readers wait on the lock.
+        let previous = published.snapshot.withLock { current in
+            defer { current = snapshot }
+            return current
+        }
+        withExtendedLifetime(previous) {}
     }
 
     /// Recomputes the counters readers see.
