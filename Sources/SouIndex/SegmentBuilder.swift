@@ -25,6 +25,10 @@ public struct SegmentBuilder {
     private var lengths: [[UInt32]] = []
     private var documents: [Document] = []
     public private(set) var estimatedBytes = 0
+    /// Reused across calls so that `add` allocates only for new terms, not per token:
+    /// the key being looked up, and the slots one field's tokens touched.
+    private var keyScratch: [UInt8] = []
+    private var touched: [Int] = []
 
     public init(analyzer: Analyzer = Analyzer()) {
         self.analyzer = analyzer
@@ -43,27 +47,41 @@ public struct SegmentBuilder {
             let number = try fieldNumber(for: field.name)
             while docLengths.count <= Int(number) { docLengths.append(0) }
             let tokens = analyzer.tokens(field.value)
-            var positionsByTerm: [String: [UInt32]] = [:]
             var length: UInt32 = 0
+            touched.removeAll(keepingCapacity: true)
+            // Tokens come in position order, so each term's positions arrive ascending; a term's
+            // first token in this document opens its posting (keys are per field, so a slot
+            // sees this document in one field only).
             for token in tokens {
-                positionsByTerm[token.term, default: []].append(UInt32(token.position))
-                length = max(length, UInt32(token.position + 1))
+                let slot = slot(field: number, term: token.term)
+                let position = UInt32(token.position)
+                let postings = pending[slot].docIDs.count
+                if postings == 0 || pending[slot].docIDs[postings - 1] != docID {
+                    pending[slot].docIDs.append(docID)
+                    pending[slot].fieldLengths.append(0)  // the field's length is known at the end
+                    pending[slot].positionEnds.append(0)
+                    touched.append(slot)
+                }
+                pending[slot].positions.append(position)
+                pending[slot].positionEnds[pending[slot].positionEnds.count - 1] = UInt32(pending[slot].positions.count)
+                length = max(length, position + 1)
+            }
+            for index in 0..<touched.count {
+                let slot = touched[index]
+                pending[slot].fieldLengths[pending[slot].fieldLengths.count - 1] = length
             }
             docLengths[Int(number)] = length
             if length > 0 {
                 fieldStatistics[Int(number)].totalLength += UInt64(length)
                 fieldStatistics[Int(number)].documentCount += 1
             }
-            for (term, positions) in positionsByTerm {
-                var key = [number]
-                key.append(contentsOf: term.utf8)
-                append(key: key, docID: docID, positions: positions, fieldLength: length)
-            }
             estimatedBytes += field.value.utf8.count * 3 + tokens.count * 8
         }
-        var idKey = [SegmentMeta.idFieldNumber]
-        idKey.append(contentsOf: document.id.utf8)
-        append(key: idKey, docID: docID, positions: [0], fieldLength: 1)
+        let idSlot = slot(field: SegmentMeta.idFieldNumber, term: document.id)
+        pending[idSlot].docIDs.append(docID)
+        pending[idSlot].fieldLengths.append(1)
+        pending[idSlot].positions.append(0)
+        pending[idSlot].positionEnds.append(UInt32(pending[idSlot].positions.count))
         lengths.append(docLengths)
         documents.append(document)
         estimatedBytes += document.id.utf8.count + 64
@@ -81,20 +99,17 @@ public struct SegmentBuilder {
         return number
     }
 
-    private mutating func append(key: [UInt8], docID: UInt32, positions: [UInt32], fieldLength: UInt32) {
-        let slot: Int
-        if let existing = termSlots[key] {
-            slot = existing
-        } else {
-            slot = pending.count
-            termSlots[key] = slot
-            pending.append(PendingPostings())
-            estimatedBytes += key.count + 96
-        }
-        pending[slot].docIDs.append(docID)
-        pending[slot].fieldLengths.append(fieldLength)
-        pending[slot].positions.append(contentsOf: positions)
-        pending[slot].positionEnds.append(UInt32(pending[slot].positions.count))
+    /// The slot of term `term` of field `field`, created (with empty postings) if new.
+    private mutating func slot(field: UInt8, term: String) -> Int {
+        keyScratch.removeAll(keepingCapacity: true)
+        keyScratch.append(field)
+        keyScratch.append(contentsOf: term.utf8)
+        if let existing = termSlots[keyScratch] { return existing }
+        let slot = pending.count
+        termSlots[keyScratch] = slot
+        pending.append(PendingPostings())
+        estimatedBytes += keyScratch.count + 96
+        return slot
     }
 
     /// Writes the segment's files `<name>.*` into `directory` and fsyncs each (not the directory).
@@ -122,11 +137,25 @@ public struct SegmentBuilder {
         )
     }
 
+    /// Unsigned byte order of dictionary keys (memcmp, then the shorter first).
+    static func precedes(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        a.withUnsafeBytes { left in
+            b.withUnsafeBytes { right in
+                let shared = min(left.count, right.count)
+                if shared > 0, let l = left.baseAddress, let r = right.baseAddress {
+                    let order = memcmp(l, r, shared)
+                    if order != 0 { return order < 0 }
+                }
+                return left.count < right.count
+            }
+        }
+    }
+
     /// Every file of the segment as a framed image, in `SegmentFile` order.
     func encode() throws -> [(SegmentFile, [UInt8])] {
         var postings = PostingsWriter()
         var dictionary = TermDictionaryWriter()
-        let order = termSlots.sorted { $0.key.lexicographicallyPrecedes($1.key) }
+        let order = termSlots.sorted { Self.precedes($0.key, $1.key) }
         for (key, slot) in order {
             let entry = pending[slot]
             postings.startTerm()
