@@ -6,6 +6,8 @@ extension IndexWriter {
         var inputs: [String]
         var startDeletions: [String: DeletionBitmap]
         var output: String
+        /// `close()` cancels it: nothing is installed after close anyway.
+        var cancellation = MergeCancellation()
     }
 
     /// A merge whose segment is written, waiting for the next commit to install it.
@@ -43,11 +45,14 @@ extension IndexWriter {
             nextMergeID += 1
             runningMerges[id] = merge
             let directory = self.directory
+            let cancellation = merge.cancellation
             mergeTasks[id] = Task {
                 let result: Result<(SegmentInfo, SegmentReader)?, any Error>
                 do {
                     result = .success(
-                        try await BlockingIO.run { try Merger.merge(views, directory: directory, name: output) })
+                        try await BlockingIO.run {
+                            try Merger.merge(views, directory: directory, name: output, cancellation: cancellation)
+                        })
                 } catch {
                     result = .failure(error)
                 }
@@ -61,6 +66,8 @@ extension IndexWriter {
         mergeTasks[id] = nil
         guard let merge = runningMerges.removeValue(forKey: id) else { return }
         switch result {
+        case .failure(let error) where error is CancellationError:
+            break
         case .failure(let error):
             options.warningHandler("index '\(name)': merge of \(merge.inputs.joined(separator: ", ")) failed: \(error)")
         case .success(let output):

@@ -327,13 +327,15 @@ actor IndexWriter {
 
     // MARK: Close
 
-    /// Stops the timer, waits for running merges (discarding their output), commits what
+    /// Stops the timer, cancels running merges and waits for them to stop (their output
+    /// would be discarded: a long merge never holds up shutdown), commits what
     /// is buffered and closes the log. Idempotent.
     func close() async throws {
         guard state != .closed, state != .closing else { return }
         let wasFailed = state != .running
         state = .closing
         refreshTask?.cancel()
+        for merge in runningMerges.values { merge.cancellation.cancel() }
         for task in mergeTasks.values { await task.value }
         await acquireGate()
         defer { releaseGate() }

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Merges segments into one: reads the live stored documents of the inputs (as their
 /// deletion bitmaps stood when the merge started) and rebuilds them with `SegmentBuilder`.
 ///
@@ -6,15 +8,21 @@
 /// more CPU than merging postings directly. Every external id is live in at most one
 /// segment, so the inputs never hold two live versions of a document.
 enum Merger {
+    /// - Parameter cancellation: checked before each document; once cancelled the merge
+    ///   stops and throws `CancellationError` (nothing is written).
     /// - Returns: the new segment's info and reader, or nil if no input document is live.
     /// - Throws: on I/O errors or corrupt inputs; partial output files are removed.
-    static func merge(_ inputs: [SegmentView], directory: String, name: String) throws -> (SegmentInfo, SegmentReader)? {
+    static func merge(
+        _ inputs: [SegmentView], directory: String, name: String, cancellation: MergeCancellation = .init()
+    ) throws -> (SegmentInfo, SegmentReader)? {
         var builder = SegmentBuilder()
         for input in inputs {
             for docID in 0..<UInt32(input.reader.documentCount) where !input.isDeleted(docID) {
+                if cancellation.isCancelled { throw CancellationError() }
                 try builder.add(try input.reader.document(docID))
             }
         }
+        if cancellation.isCancelled { throw CancellationError() }
         guard builder.documentCount > 0 else { return nil }
         let info = try builder.write(to: directory, name: name)
         do {
@@ -24,4 +32,15 @@ enum Merger {
             throw error
         }
     }
+}
+
+/// Lets `IndexWriter.close()` stop a running merge early (its output would be discarded).
+final class MergeCancellation: Sendable {
+    private let cancelled = Atomic<Bool>(false)
+
+    init() {}
+
+    func cancel() { cancelled.store(true, ordering: .relaxed) }
+
+    var isCancelled: Bool { cancelled.load(ordering: .relaxed) }
 }
