@@ -31,7 +31,7 @@ public final class SouConnection {
         address.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(socketPath.utf8)
         guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
-            systemClose(fd)
+            close()
             throw .unreachable(path: socketPath, reason: "socket path too long")
         }
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
@@ -45,7 +45,7 @@ public final class SouConnection {
         }
         guard result == 0 else {
             let reason = Self.lastError()
-            systemClose(fd)
+            close()
             throw .unreachable(path: socketPath, reason: reason)
         }
         if let timeout {
@@ -56,6 +56,9 @@ public final class SouConnection {
         }
     }
 
+    // A throwing init that has set every property still runs deinit, so the failure paths
+    // above close through `close()`, which sets `fd` to -1: closing the same number twice
+    // could close a descriptor another thread has opened meanwhile.
     deinit {
         if fd >= 0 { systemClose(fd) }
     }
