@@ -7,6 +7,8 @@ import SouQuery
 /// a `Searcher` over the index's current snapshot for reads (no actor hop on the query path).
 public final class CatalogBackend: SearchBackend {
     let catalog: IndexCatalog
+    /// BM25 k1 and b of every search (`bm25_k1`, `bm25_b`).
+    let parameters: BM25Parameters
 
     /// Opens (creating if needed) the data directory with the configured options.
     ///
@@ -24,10 +26,12 @@ public final class CatalogBackend: SearchBackend {
             durability: durability, refreshInterval: .milliseconds(configuration.refreshIntervalMilliseconds),
             mergePolicy: configuration.mergeSettings, maxBufferedDocuments: configuration.maxBufferedDocuments,
             warningHandler: warning)
-        return CatalogBackend(try await IndexCatalog(dataDirectory: configuration.dataDirectory, options: options))
+        let parameters = BM25Parameters(k1: Float(configuration.bm25K1), b: Float(configuration.bm25B))
+        return CatalogBackend(parameters: parameters, catalog: try await IndexCatalog(dataDirectory: configuration.dataDirectory, options: options))
     }
 
-    init(_ catalog: IndexCatalog) {
+    init(parameters: BM25Parameters = .init(), catalog: IndexCatalog) {
+        self.parameters = parameters
         self.catalog = catalog
     }
 
@@ -40,7 +44,7 @@ public final class CatalogBackend: SearchBackend {
 
     private func searcher(_ name: String) throws -> Searcher {
         let index = try index(name)
-        return Searcher(snapshot: index.snapshot(), boosts: index.settings.boosts)
+        return Searcher(snapshot: index.snapshot(), parameters: parameters, boosts: index.settings.boosts)
     }
 
     public func indexNames() -> [String] { catalog.names().sorted() }

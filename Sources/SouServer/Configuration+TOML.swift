@@ -42,6 +42,12 @@ extension Configuration {
                 guard let int = value.int else { throw .invalid(key: key, message: "expected an integer") }
                 return int
             }
+            func number() throws(ConfigurationError) -> Double {
+                guard let number = value.double ?? value.int.map(Double.init) else {
+                    throw .invalid(key: key, message: "expected a number")
+                }
+                return number
+            }
             switch key {
             case "data_dir": dataDirectory = try string()
             case "socket": socketPath = try string()
@@ -78,6 +84,8 @@ extension Configuration {
             case "merge_max_segment_bytes": mergeMaxSegmentBytes = try int()
             case "merge_deletes_percent_allowed": mergeDeletesPercentAllowed = try int()
             case "merge_max_concurrent": mergeMaxConcurrent = try int()
+            case "bm25_k1": bm25K1 = try number()
+            case "bm25_b": bm25B = try number()
             default: throw .unknownKey(key)
             }
         }

@@ -41,6 +41,10 @@ public struct Configuration: Sendable, Equatable {
     public var maxBufferedDocuments: Int = 10_000
     /// `shutdown_timeout_ms`: on SIGTERM, how long in-flight requests may take. Default 10000.
     public var shutdownTimeoutMilliseconds: Int = 10_000
+    /// `bm25_k1`: BM25 term-frequency saturation, 0...1000. Default 1.2.
+    public var bm25K1: Double = 1.2
+    /// `bm25_b`: BM25 field-length normalization, 0...1. Default 0.75.
+    public var bm25B: Double = 0.75
     /// `merge_segments_per_tier`: segments allowed per size tier before a merge. Default 10.
     public var mergeSegmentsPerTier: Int = 10
     /// `merge_max_at_once`: most segments merged into one at once. Default 10.
@@ -64,7 +68,7 @@ public struct Configuration: Sendable, Equatable {
         "max_connections", "max_results", "query_timeout_ms", "writer_uids", "durability",
         "batch_interval_ms", "refresh_interval_ms", "max_buffered_documents", "shutdown_timeout_ms",
         "merge_segments_per_tier", "merge_max_at_once", "merge_floor_segment_bytes", "merge_max_segment_bytes",
-        "merge_deletes_percent_allowed", "merge_max_concurrent",
+        "merge_deletes_percent_allowed", "merge_max_concurrent", "bm25_k1", "bm25_b",
     ]
 
     /// `$TMPDIR/sou-<uid>.sock`, or `/tmp/sou-<uid>.sock`: writable without root, one per user.
@@ -108,6 +112,8 @@ public struct Configuration: Sendable, Equatable {
         try check(mergeMaxSegmentBytes >= 1, "merge_max_segment_bytes", "must be at least 1")
         try check((0...100).contains(mergeDeletesPercentAllowed), "merge_deletes_percent_allowed", "must be 0...100")
         try check(mergeMaxConcurrent >= 1, "merge_max_concurrent", "must be at least 1")
+        try check((0...1000).contains(bm25K1), "bm25_k1", "must be 0...1000")
+        try check((0...1).contains(bm25B), "bm25_b", "must be 0...1")
     }
 
     /// The log levels `log_level` accepts.

@@ -61,6 +61,11 @@ struct Soud: AsyncParsableCommand {
     @Option(name: .customLong("merge-max-concurrent"), help: "Merges running at once (default 1).")
     var mergeMaxConcurrent: Int?
 
+    @Option(name: .customLong("bm25-k1"), help: "BM25 term-frequency saturation, 0...1000 (default 1.2).")
+    var bm25K1: Double?
+    @Option(name: .customLong("bm25-b"), help: "BM25 field-length normalization, 0...1 (default 0.75).")
+    var bm25B: Double?
+
     func resolvedConfiguration() throws -> Configuration {
         var configuration = Configuration()
         if let config { try configuration.apply(tomlFile: config) }
@@ -90,6 +95,8 @@ struct Soud: AsyncParsableCommand {
         if let mergeMaxSegmentBytes { configuration.mergeMaxSegmentBytes = mergeMaxSegmentBytes }
         if let mergeDeletesPercentAllowed { configuration.mergeDeletesPercentAllowed = mergeDeletesPercentAllowed }
         if let mergeMaxConcurrent { configuration.mergeMaxConcurrent = mergeMaxConcurrent }
+        if let bm25K1 { configuration.bm25K1 = bm25K1 }
+        if let bm25B { configuration.bm25B = bm25B }
         try configuration.validate()
         return configuration
     }

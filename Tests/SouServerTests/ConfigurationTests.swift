@@ -32,6 +32,29 @@ import Testing
         try configuration.validate()
     }
 
+    @Test func rankingAndMergeSettings() throws {
+        var configuration = Configuration()
+        try configuration.apply(
+            toml: """
+                bm25_k1 = 2
+                bm25_b = 0.3
+                merge_segments_per_tier = 4
+                merge_max_concurrent = 2
+                """)
+        #expect(configuration.bm25K1 == 2 && configuration.bm25B == 0.3)
+        #expect(configuration.mergeSettings.segmentsPerTier == 4)
+        #expect(configuration.mergeSettings.maxConcurrentMerges == 2)
+        try configuration.validate()
+        for (key, text) in [("bm25_b", "bm25_b = 1.5"), ("bm25_k1", "bm25_k1 = -1"), ("merge_max_at_once", "merge_max_at_once = 1")] {
+            var bad = Configuration()
+            try bad.apply(toml: text)
+            #expect(throws: ConfigurationError.self, "\(key)") { try bad.validate() }
+        }
+        #expect(throws: ConfigurationError.invalid(key: "bm25_b", message: "expected a number")) {
+            try configuration.apply(toml: "bm25_b = \"high\"")
+        }
+    }
+
     @Test func badFilesFailClearly() {
         var configuration = Configuration()
         #expect(throws: ConfigurationError.unknownKey("colour")) { try configuration.apply(toml: "colour = 1") }
