@@ -20,6 +20,10 @@ extension IndexWriter {
     /// Asks the merge policy for merges and starts them in the background.
     func startMerges() {
         guard state == .running else { return }
+        if let retry = mergeRetryAt {
+            guard elapsed() >= retry else { return }
+            mergeRetryAt = nil
+        }
         let policy = TieredMergePolicy(settings: options.mergePolicy)
         let merging = Set(runningMerges.values.flatMap(\.inputs) + finishedMerges.flatMap(\.merge.inputs))
         let candidates = segments.map {
@@ -69,6 +73,9 @@ extension IndexWriter {
         case .failure(let error) where error is CancellationError:
             break
         case .failure(let error):
+            // A full disk fails every attempt: wait before the next one (a merge re-reads
+            // and re-analyses all its documents before it writes).
+            mergeRetryAt = elapsed() + Self.mergeRetryDelay
             options.warningHandler("index '\(name)': merge of \(merge.inputs.joined(separator: ", ")) failed: \(error)")
         case .success(let output):
             if state == .running {
@@ -137,6 +144,9 @@ extension IndexWriter {
 }
 
 extension IndexWriter {
+    /// How long after a failed merge the next merge may start.
+    static let mergeRetryDelay: Duration = .seconds(1)
+
     /// Merges running or finished but not yet installed by a commit.
     var mergesPending: Int { runningMerges.count + finishedMerges.count }
 }

@@ -67,6 +67,8 @@ actor IndexWriter {
     var mergeTasks: [Int: Task<Void, Never>] = [:]
     var finishedMerges: [FinishedMerge] = []
     var nextMergeID = 0
+    /// After a merge failed (disk full, I/O error), no merge starts before this time.
+    var mergeRetryAt: Duration?
     var counters = IndexStats()
     /// Tests: the next commit fails after writing its segment (as a full disk would).
     var injectedCommitError: IndexError?
@@ -167,6 +169,7 @@ actor IndexWriter {
         await acquireGate()
         defer { releaseGate() }
         try await commitLocked(force: false)
+        startMerges()  // also retries a merge that failed, once its back-off has passed
     }
 
     /// Logs and applies one record; refreshes first if the buffer is full.
@@ -320,10 +323,15 @@ actor IndexWriter {
 
     private func timerAction() -> RefreshScheduler.Action {
         if !finishedMerges.isEmpty { return .refreshNow }
-        return scheduler.tick(now: elapsed())
+        if let retry = mergeRetryAt, elapsed() >= retry { startMerges() }
+        let action = scheduler.tick(now: elapsed())
+        if case .waitUntil(let deadline) = action, let retry = mergeRetryAt {
+            return .waitUntil(min(deadline ?? retry, retry))
+        }
+        return action
     }
 
-    private func elapsed() -> Duration { clock.now - started }
+    func elapsed() -> Duration { clock.now - started }
 
     // MARK: Close
 

@@ -37,7 +37,9 @@ import Testing
 
         let path = mountPoint + "/data"
         let warnings = WarningLog()
-        let catalog = try await IndexCatalog(dataDirectory: path, options: testOptions(warnings: warnings))
+        // Aggressive merging, so background merges hit the full disk too.
+        let merge = TieredMergePolicy.Settings(segmentsPerTier: 2, maxMergeAtOnce: 4, floorSegmentBytes: 1 << 20)
+        let catalog = try await IndexCatalog(dataDirectory: path, options: testOptions(merge: merge, warnings: warnings))
         let index = try #require(catalog.index(named: "default"))
         // Fill the file system, leaving about 200 KiB.
         let ballast = try fill(mountPoint, leaving: 200 * 1024)
@@ -82,7 +84,10 @@ import Testing
             let word = vocabulary.randomElement(using: &random)!
             #expect(try search(snapshot, field: "body", term: word) == matching(committed, word), "seed \(seed) step \(step)")
         }
-        print("DiskFullTests: \(acknowledged.count) acknowledged, \(failedAdds) adds and \(failedCommits) commits failed")
+        let failedMerges = warnings.all.filter { $0.contains("merge of") && $0.contains("failed") }.count
+        print(
+            "DiskFullTests: \(acknowledged.count) acknowledged, \(failedAdds) adds, \(failedCommits) commits and",
+            "\(failedMerges) merges failed, \(index.stats().mergesDone) merges done")
         #expect(failedAdds > 0, "the disk never filled up (seed \(seed))")
         #expect(failedCommits > 0, "no commit hit the full disk (seed \(seed))")
 
@@ -95,6 +100,7 @@ import Testing
             acknowledged[doc.id] = doc
         }
         try await index.commit()
+        try await waitForMerges(index)
         let word = vocabulary.randomElement(using: &random)!
         #expect(try search(index.snapshot(), field: "body", term: word) == matching(acknowledged, word))
         #expect(index.snapshot().liveDocumentCount == acknowledged.count)
@@ -167,6 +173,65 @@ import Testing
         try await full.close()
         let reopened = try await IndexCatalog(dataDirectory: path, options: testOptions())
         #expect(try search(reopened.index(named: "default")!.snapshot(), field: "body", term: "words") == ["c", "l", "n"])
+        try await reopened.close()
+    }
+
+    /// A background merge runs out of space: it is discarded with a warning and its partial
+    /// output removed, queries and writes go on, and it succeeds once space is back.
+    @Test(.enabled(if: getuid() == 0, "mounting a tmpfs needs root"))
+    func mergeOnAFullDiskIsDiscardedAndRetried() async throws {
+        let scratch = ScratchDirectory()
+        guard let mountPoint = try mountSmallFileSystem(in: scratch) else { return }
+        defer { _ = umount2(mountPoint, Int32(MNT_DETACH)) }
+        let seed = testSeed()
+        print("DiskFullTests.merge seed", seed)
+        var random = SplitMix64(seed: seed)
+        func text() -> String {
+            (0..<400).map { _ in
+                String((0..<7).map { _ in Character(Unicode.Scalar(UInt8.random(in: 97...122, using: &random))) })
+            }.joined(separator: " ")
+        }
+        let path = mountPoint + "/data"
+        let warnings = WarningLog()
+        // Four segments make a merge of all four (three are within the budget).
+        let merge = TieredMergePolicy.Settings(segmentsPerTier: 2, maxMergeAtOnce: 10, floorSegmentBytes: 1 << 20)
+        let catalog = try await IndexCatalog(dataDirectory: path, options: testOptions(merge: merge, warnings: warnings))
+        let index = try #require(catalog.index(named: "default"))
+        for round in 0..<3 {
+            try await index.add((0..<5).map { document("r\(round)-\($0)", "common " + text()) })
+            try await index.commit()
+        }
+        #expect(index.stats().segments == 3)
+        let manifest = try #require(try Manifest.read(directory: path + "/default"))
+        let segmentBytes = manifest.segments.map(\.byteSize).max()! + 6 * 4096
+        let ballast = try fill(mountPoint, leaving: 2 * segmentBytes + 16 * 1024)
+        try await index.add((0..<5).map { document("r3-\($0)", "common " + text()) })
+        try await index.commit()
+        #expect(index.stats().segments == 4)
+        var waited = 0
+        while !warnings.all.contains(where: { $0.contains("merge of") }) && waited < 500 {
+            try await Task.sleep(for: .milliseconds(10))
+            waited += 1
+        }
+        #expect(warnings.all.contains { $0.contains("merge of") && $0.contains("No space left") }, "\(warnings.all)")
+        // Consistent and readable; the failed merge left no file behind.
+        #expect(try search(index.snapshot(), field: "body", term: "common").count == 20)
+        let live = try #require(try Manifest.read(directory: path + "/default")).referencedFiles
+        let strays = try SystemCalls.listDirectory(path + "/default").filter { $0.hasPrefix("seg-") && !live.contains($0) }
+        #expect(strays.isEmpty, "\(strays)")
+
+        // After the back-off a merge starts again (COMMIT starts it).
+        try SystemCalls.removeFile(ballast)
+        try await Task.sleep(for: IndexWriter.mergeRetryDelay + .milliseconds(100))
+        try await index.commit()
+        #expect(await index.writer.mergesPending > 0)
+        try await waitForMerges(index)
+        #expect(index.stats().mergesDone >= 1)
+        #expect(index.stats().segments < 4)
+        #expect(try search(index.snapshot(), field: "body", term: "common").count == 20)
+        try await catalog.close()
+        let reopened = try await IndexCatalog(dataDirectory: path, options: testOptions())
+        #expect(try search(reopened.index(named: "default")!.snapshot(), field: "body", term: "common").count == 20)
         try await reopened.close()
     }
 
