@@ -19,11 +19,11 @@ extension IndexWriter {
 
     /// Asks the merge policy for merges and starts them in the background.
     func startMerges() {
-        guard state == .running else { return }
         if let retry = mergeRetryAt {
             guard elapsed() >= retry else { return }
             mergeRetryAt = nil
         }
+        guard state == .running else { return }
         let policy = TieredMergePolicy(settings: options.mergePolicy)
         let merging = Set(runningMerges.values.flatMap(\.inputs) + finishedMerges.flatMap(\.merge.inputs))
         let candidates = segments.map {

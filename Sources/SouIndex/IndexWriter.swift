@@ -322,6 +322,8 @@ actor IndexWriter {
     }
 
     private func timerAction() -> RefreshScheduler.Action {
+        // Writes failed for good (or closing): nothing to refresh, never spin.
+        guard state == .running else { return .waitUntil(nil) }
         if !finishedMerges.isEmpty { return .refreshNow }
         if let retry = mergeRetryAt, elapsed() >= retry { startMerges() }
         let action = scheduler.tick(now: elapsed())
