@@ -35,21 +35,7 @@ final class ConjunctionMatcher: Matcher {
     }
 
     private func align(from target: UInt32) -> UInt32 {
-        var candidate = target
-        var index = 0
-        var agreeing = 0
-        while agreeing < children.count {
-            let found = children[index].advance(to: candidate)
-            if found == noMoreDocs { return noMoreDocs }
-            if found == candidate {
-                agreeing += 1
-            } else {
-                candidate = found
-                agreeing = 1
-            }
-            index = (index + 1) % children.count
-        }
-        return candidate
+        leapfrog(count: children.count, from: target) { children[$0].advance(to: $1) }
     }
 }
 

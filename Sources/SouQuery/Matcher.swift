@@ -22,6 +22,33 @@ protocol Matcher: AnyObject {
 
 let noMoreDocs = PostingsCursor.noMoreDocs
 
+/// Leapfrog intersection: advances matcher `0, 1, …, count−1, 0, …` in turn to the current
+/// candidate until `count` of them in a row agree on it.
+///
+/// - Parameters:
+///   - count: how many matchers (at least one).
+///   - target: the first document that may match.
+///   - advance: `advance(i, doc)` moves matcher `i` to its first document ≥ `doc` and returns it.
+/// - Returns: the first document ≥ `target` on which every matcher stands, or `noMoreDocs`.
+@inline(__always)
+func leapfrog(count: Int, from target: UInt32, advance: (Int, UInt32) -> UInt32) -> UInt32 {
+    var candidate = target
+    var index = 0
+    var agreeing = 0
+    while agreeing < count {
+        let found = advance(index, candidate)
+        if found == noMoreDocs { return noMoreDocs }
+        if found == candidate {
+            agreeing += 1
+        } else {
+            candidate = found
+            agreeing = 1
+        }
+        index = index + 1 == count ? 0 : index + 1
+    }
+    return candidate
+}
+
 /// A matcher that can also report the token positions of its current document (for phrases).
 protocol PositionedMatcher: Matcher {
     /// Appends the positions of the current document, sorted ascending, after clearing `buffer`.

@@ -68,21 +68,7 @@ final class PhraseMatcher: Matcher {
 
     /// Leapfrog until every slot is on the same document ≥ `target`.
     private func align(from target: UInt32) -> UInt32 {
-        var candidate = target
-        var index = 0
-        var agreeing = 0
-        while agreeing < slots.count {
-            let found = slots[index].advance(to: candidate)
-            if found == noMoreDocs { return noMoreDocs }
-            if found == candidate {
-                agreeing += 1
-            } else {
-                candidate = found
-                agreeing = 1
-            }
-            index = (index + 1) % slots.count
-        }
-        return candidate
+        leapfrog(count: slots.count, from: target) { slots[$0].advance(to: $1) }
     }
 
     /// How many start positions `p` have every slot at `p + offset`.

@@ -41,24 +41,11 @@ public struct Searcher: Sendable {
         var collector = TopKCollector(capacity: wanted)
         var total = 0
         var scored = 0
-        var steps = 0
-        for segment in snapshot.segments.indices {
-            let view = snapshot.segments[segment]
-            let matcher = try plan.matcher(for: query, segment: segment)
-            var doc = matcher.doc
-            while doc != noMoreDocs {
-                steps &+= 1
-                if steps & 1023 == 0 { try check(options.deadline) }
-                if !view.isDeleted(doc) {
-                    total += 1
-                    if wanted > 0
-                        && (!collector.isFull || !options.pruning || matcher.scoreUpperBound() > collector.threshold)
-                    {
-                        scored += 1
-                        collector.offer(.init(score: matcher.score(), segment: segment, doc: doc))
-                    }
-                }
-                doc = matcher.next()
+        try forEachLiveMatch(of: query, plan: plan, deadline: options.deadline) { segment, doc, matcher in
+            total += 1
+            if wanted > 0 && (!collector.isFull || !options.pruning || matcher.scoreUpperBound() > collector.threshold) {
+                scored += 1
+                collector.offer(.init(score: matcher.score(), segment: segment, doc: doc))
             }
         }
         let page = collector.sorted().dropFirst(max(0, options.offset))
@@ -86,18 +73,7 @@ public struct Searcher: Sendable {
         let query = try parser.parse(text)
         let plan = makePlan()
         var total = 0
-        var steps = 0
-        for segment in snapshot.segments.indices {
-            let view = snapshot.segments[segment]
-            let matcher = try plan.matcher(for: query, segment: segment)
-            var doc = matcher.doc
-            while doc != noMoreDocs {
-                steps &+= 1
-                if steps & 1023 == 0 { try check(deadline) }
-                if !view.isDeleted(doc) { total += 1 }
-                doc = matcher.next()
-            }
-        }
+        try forEachLiveMatch(of: query, plan: plan, deadline: deadline) { _, _, _ in total += 1 }
         return total
     }
 
@@ -111,6 +87,30 @@ public struct Searcher: Sendable {
             snapshot: snapshot, parameters: parameters, boosts: boosts, analyzer: analyzer,
             maxExpansions: maxExpansions
         )
+    }
+
+    /// Calls `body(segment, doc, matcher)` for every live document matching `query`, segment
+    /// by segment in doc-id order (`matcher` stands on `doc`, ready to score it). Checks the
+    /// deadline every 1024 matches.
+    ///
+    /// - Throws: `SearchError.timeout` past `deadline`; errors of building the matchers.
+    @inline(__always)
+    private func forEachLiveMatch(
+        of query: Query, plan: QueryPlan, deadline: ContinuousClock.Instant?,
+        _ body: (Int, UInt32, any Matcher) -> Void
+    ) throws {
+        var steps = 0
+        for segment in snapshot.segments.indices {
+            let view = snapshot.segments[segment]
+            let matcher = try plan.matcher(for: query, segment: segment)
+            var doc = matcher.doc
+            while doc != noMoreDocs {
+                steps &+= 1
+                if steps & 1023 == 0 { try check(deadline) }
+                if !view.isDeleted(doc) { body(segment, doc, matcher) }
+                doc = matcher.next()
+            }
+        }
     }
 
     private func check(_ deadline: ContinuousClock.Instant?) throws {
