@@ -57,6 +57,7 @@ public final class DaemonProcess: @unchecked Sendable {
         dataDirectory: String, socket: String, extraArguments: [String] = [], waitForSocket: Bool = true,
         timeout: Duration = .seconds(60)
     ) async throws -> DaemonProcess {
+        _ = IgnoreSIGPIPE.installed
         let process = Process()
         process.executableURL = URL(fileURLWithPath: ProcessRunner.executable("soud"))
         process.arguments = ["--data-dir", dataDirectory, "--socket", socket] + extraArguments

@@ -40,6 +40,7 @@ public enum ProcessRunner {
     public static func run(
         _ name: String, _ arguments: [String], input: String = "", environment: [String: String?] = [:]
     ) throws -> Output {
+        _ = IgnoreSIGPIPE.installed
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable(name))
         process.arguments = arguments
