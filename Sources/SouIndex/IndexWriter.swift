@@ -50,6 +50,7 @@ actor IndexWriter {
     var manifest: Manifest
     var segments: [LiveSegment]
     var buffer = DocumentBuffer()
+    var fieldNames: FieldNameLimit
     var lastSequence: UInt64
     var wal: WALWriter?
     var nextSegmentNumber: UInt64
@@ -83,6 +84,7 @@ actor IndexWriter {
         segments = recovery.segments.map {
             LiveSegment(entry: $0.entry, reader: $0.reader, deletions: $0.deletions, dirty: false, view: nil)
         }
+        fieldNames = FieldNameLimit(segments: recovery.segments.map { $0.reader.meta.fieldNames })
         lastSequence = recovery.manifest.checkpointSequence
         nextSegmentNumber = recovery.manifest.nextSegmentNumber
         scheduler = RefreshScheduler(
@@ -183,6 +185,10 @@ actor IndexWriter {
             try await replaceFailedLog()
         }
         guard let log = wal else { throw IndexError.closed(name) }
+        // After the last suspension point: nothing can add fields between check and log.
+        if case .add(let documents) = record, let violation = fieldNames.violation(adding: documents) {
+            throw IndexError.invalidDocument(violation)
+        }
         let sequence = lastSequence + 1
         try log.append(type: record.type, sequence: sequence, payload: record.encodePayload())
         lastSequence = sequence
@@ -229,6 +235,7 @@ actor IndexWriter {
     private func apply(_ record: WALRecord) throws -> Int {
         switch record {
         case .add(let documents):
+            fieldNames.insert(documents)
             for document in documents {
                 if !buffer.contains(document.id) { _ = try deleteFromSegments(document.id) }
                 buffer.upsert(document)

@@ -95,8 +95,11 @@ struct SnippetBuilder {
         case .term(let term):
             return token.term == term
         case .prefix(let prefix, let maxCharacters):
-            guard let maxCharacters else { return token.term.hasPrefix(prefix) }
-            return token.term.first == prefix.first && token.term.count <= maxCharacters
+            // Bytes, as the term dictionary enumerates prefixes: `String.hasPrefix` compares
+            // Characters and misses a term whose first letter carries a combining mark.
+            guard token.term.utf8.starts(with: prefix.utf8) else { return false }
+            guard let maxCharacters else { return true }
+            return token.term.count <= maxCharacters
         }
     }
 

@@ -30,15 +30,34 @@ public struct CommandExecutor: Sendable {
     }
 
     /// Adds a batch of documents with one durable write and returns one response per document.
+    ///
+    /// A document the index refuses (`ERR BAD_DOCUMENT`: a bad field name, too many fields)
+    /// fails the whole write before it reaches the log, so the batch is then retried one
+    /// document at a time: each document gets its own answer, as if sent alone.
     public func add(_ documents: [ProtocolDocument], session: Session) async -> [Response] {
         if let refusal = writeRefusal(session) { return documents.map { _ in .error(refusal) } }
         do {
             try await backend.add(index: session.index, documents)
-            return documents.map { .ok("added \($0.id)", fields: [("id", .string($0.id))]) }
+            return documents.map(Self.added)
         } catch {
             let mapped = ErrorMapping.protocolError(for: error)
-            return documents.map { _ in .error(mapped) }
+            guard documents.count > 1, mapped.code == .badDocument else { return documents.map { _ in .error(mapped) } }
         }
+        var responses: [Response] = []
+        responses.reserveCapacity(documents.count)
+        for document in documents {
+            do {
+                try await backend.add(index: session.index, [document])
+                responses.append(Self.added(document))
+            } catch {
+                responses.append(.error(ErrorMapping.protocolError(for: error)))
+            }
+        }
+        return responses
+    }
+
+    private static func added(_ document: ProtocolDocument) -> Response {
+        .ok("added \(document.id)", fields: [("id", .string(document.id))])
     }
 
     /// Runs one request.
@@ -97,7 +116,7 @@ public struct CommandExecutor: Sendable {
             return .ok("", lines: ["DOC " + json.encoded()], fields: [("document", json)])
         case .add(let document):
             try await backend.add(index: session.index, [document])
-            return .ok("added \(document.id)", fields: [("id", .string(document.id))])
+            return Self.added(document)
         case .delete(let ids):
             let deleted = try await backend.delete(index: session.index, ids: ids)
             return .ok("\(deleted) deleted", fields: [("deleted", .int(deleted))])

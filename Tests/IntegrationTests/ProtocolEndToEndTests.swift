@@ -80,6 +80,73 @@ import Testing
         #expect(try connection.readResponse().final == "OK 300")
     }
 
+    /// A bad document in a pipelined batch of ADDs fails alone: the good ones around it are
+    /// written and answered OK, in order.
+    @Test func badDocumentInPipelinedBatchFailsAlone() async throws {
+        let fixture = try await DaemonFixture.start()
+        let connection = try fixture.connect()
+        var lines: [String] = []
+        var bad: Set<Int> = []
+        for index in 0..<60 {
+            if index % 7 == 3 {
+                bad.insert(index)
+                lines.append(#"ADD {"id":"b\#(index)","Body":"capital field name"}"#)
+            } else {
+                lines.append(#"ADD {"id":"b\#(index)","body":"batch member"}"#)
+            }
+        }
+        lines.append("COUNT batch")
+        try connection.write(Array((lines.joined(separator: "\n") + "\n").utf8))
+        for index in 0..<60 {
+            let reply = try connection.readResponse()
+            if bad.contains(index) {
+                #expect(reply.errorCode == "BAD_DOCUMENT", "\(index): \(reply)")
+            } else {
+                #expect(reply.final == "OK added b\(index)", "\(index): \(reply)")
+            }
+        }
+        _ = try connection.readResponse()
+        #expect(try connection.request("COMMIT").isOK)
+        #expect(try connection.request("COUNT batch").final == "OK \(60 - bad.count)")
+    }
+
+    /// An index holds at most 255 distinct field names (a segment numbers fields in a byte).
+    /// Documents that would pass the limit are refused before they are logged, one by one,
+    /// so the index keeps committing, and it reopens after a restart.
+    @Test func fieldLimitIsIndexWide() async throws {
+        let fixture = try await DaemonFixture.start()
+        let connection = try fixture.connect()
+        var lines: [String] = []
+        for index in 0..<200 {
+            lines.append(#"ADD {"id":"f\#(index)","a\#(index)":"shared","b\#(index)":"x"}"#)
+        }
+        try connection.write(Array((lines.joined(separator: "\n") + "\n").utf8))
+        var accepted = 0
+        for index in 0..<200 {
+            let reply = try connection.readResponse()
+            if index < 127 {
+                #expect(reply.final == "OK added f\(index)", "\(index): \(reply)")
+                accepted += reply.isOK ? 1 : 0
+            } else {
+                #expect(reply.errorCode == "BAD_DOCUMENT", "\(index): \(reply)")
+                #expect(reply.final.contains("255"), "\(reply)")
+            }
+        }
+        // One new field still fits (254 used); known fields always do.
+        #expect(try connection.request(#"ADD {"id":"last","z":"shared"}"#).isOK)
+        #expect(try connection.request(#"ADD {"id":"over","zz":"shared"}"#).errorCode == "BAD_DOCUMENT")
+        #expect(try connection.request(#"ADD {"id":"known","a0":"shared"}"#).isOK)
+        #expect(try connection.request("COMMIT").isOK)
+        #expect(try connection.request("COUNT shared").final == "OK \(accepted + 2)")
+        connection.close()
+        fixture.daemon.kill(signal: SIGKILL)
+        _ = await fixture.daemon.waitForExit()
+        let again = try await DaemonProcess.start(dataDirectory: fixture.daemon.dataDirectory, socket: fixture.socket)
+        defer { again.kill() }
+        #expect(try again.request("COUNT shared").final == "OK \(accepted + 2)")
+        #expect(try again.request(#"ADD {"id":"after","a1":"shared"}"#).isOK)
+    }
+
     @Test func concurrentConnections() async throws {
         let fixture = try await DaemonFixture.start()
         let socket = fixture.socket

@@ -64,6 +64,17 @@ import Testing
         #expect(zip(full.hits, full.hits.dropFirst()).allSatisfy { $0.score >= $1.score })
     }
 
+    /// The dictionary matches prefixes by bytes; the snippet must highlight the same terms,
+    /// also one whose first letter carries a combining mark with no precomposed form (q̣).
+    @Test func prefixHighlightMatchesByBytes() throws {
+        let documents = [StoredDocument(id: "m", fields: [.init(name: "body", value: "the q\u{0323}uick fox")])]
+        let fixture = try SnapshotFixture(documents: documents)
+        let result = try Searcher(snapshot: fixture.snapshot).search(
+            "qu* OR q*", options: .init(highlight: .init(open: "[", close: "]")))
+        #expect(result.total == 1)
+        #expect(result.hits.first?.snippet == "the [q\u{0323}uick] fox")
+    }
+
     @Test func loneCJKCharacterHighlightsOnlyThatCharacter() throws {
         let fixture = try SnapshotFixture(documents: Self.documents)
         let searcher = Searcher(snapshot: fixture.snapshot)
