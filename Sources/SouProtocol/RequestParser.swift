@@ -40,13 +40,15 @@ public struct RequestParser: Sendable {
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw ProtocolError(.badUTF8, "request is not valid UTF-8")
         }
-        let trimmed = text.drop { $0 == " " || $0 == "\t" }
-        let commandEnd = trimmed.firstIndex { $0 == " " || $0 == "\t" } ?? trimmed.endIndex
-        let command = trimmed[..<commandEnd].uppercased()
-        let rest = String(trimmed[commandEnd...].drop { $0 == " " || $0 == "\t" })
+        // Words are split on scalars: a space followed by a combining mark is one Character,
+        // yet still a separator.
+        let trimmed = text.unicodeScalars.drop(while: Self.isBlank)
+        let commandEnd = trimmed.firstIndex(where: Self.isBlank) ?? trimmed.endIndex
+        let command = String(Substring(trimmed[..<commandEnd])).uppercased()
+        let rest = String(Substring(trimmed[commandEnd...].drop(while: Self.isBlank)))
         // Split only when a command needs words: an ADD line is one large JSON argument.
         var arguments: [String] {
-            rest.unicodeScalars.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { String(String.UnicodeScalarView($0)) }
+            rest.unicodeScalars.split(whereSeparator: Self.isBlank).map { String(Substring($0)) }
         }
 
         switch command {
@@ -107,14 +109,17 @@ public struct RequestParser: Sendable {
         }
     }
 
+    /// Space and tab separate words.
+    static func isBlank(_ scalar: Unicode.Scalar) -> Bool { scalar == " " || scalar == "\t" }
+
     /// Parses `[key=value…] [--] query` after `SEARCH`.
     func parseSearch(_ rest: String) throws(ProtocolError) -> SearchParameters {
         var parameters = SearchParameters(query: "")
-        var remainder = Substring(rest)
+        var remainder = Substring(rest).unicodeScalars
         while true {
-            remainder = remainder.drop { $0 == " " || $0 == "\t" }
-            let end = remainder.firstIndex { $0 == " " || $0 == "\t" } ?? remainder.endIndex
-            let token = remainder[..<end]
+            remainder = remainder.drop(while: Self.isBlank)
+            let end = remainder.firstIndex(where: Self.isBlank) ?? remainder.endIndex
+            let token = Substring(remainder[..<end])
             if token == "--" {
                 remainder = remainder[end...]
                 break
@@ -154,9 +159,9 @@ public struct RequestParser: Sendable {
                 break
             }
         }
-        let query = remainder.drop { $0 == " " || $0 == "\t" }
+        let query = remainder.drop(while: Self.isBlank)
         guard !query.isEmpty else { throw syntax("SEARCH") }
-        parameters.query = String(query)
+        parameters.query = String(Substring(query))
         return parameters
     }
 

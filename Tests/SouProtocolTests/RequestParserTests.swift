@@ -47,6 +47,15 @@ import Testing
         #expect(try parse("SEARCH x=1 y") == .search(SearchParameters(query: "x=1 y")))
     }
 
+    /// A space followed by a combining mark is one Swift Character, but still separates words.
+    @Test func blanksBeforeCombiningMarksSeparate() throws {
+        #expect(try parse("SEARCH \u{0301}x") == .search(SearchParameters(query: "\u{0301}x")))
+        #expect(try parse("SEARCH limit=3 \u{0301}x") == .search(SearchParameters(query: "\u{0301}x", limit: 3)))
+        #expect(try parse("GET \u{0301}a") == .get("\u{0301}a"))
+        #expect(try parse("DELETE a \u{0301}b") == .delete(["a", "\u{0301}b"]))
+        #expect(code("PING \u{0301}") == .syntax)
+    }
+
     @Test func searchErrors() {
         #expect(code("SEARCH") == .syntax)
         #expect(code("SEARCH limit=5") == .syntax)
