@@ -1,8 +1,9 @@
 import NIOCore
+import NIOExtras
 
 /// One unit the line decoder hands to a connection.
 public enum Frame: Sendable, Equatable {
-    /// A complete line without its `\n` (a trailing `\r` is kept; the parser drops it).
+    /// A complete line without its `\n` or `\r\n`.
     case line(ByteBuffer)
     /// A line longer than the limit; its bytes were discarded up to and including its `\n`.
     case tooLong
@@ -14,24 +15,29 @@ public enum Frame: Sendable, Equatable {
 
 /// Splits the inbound byte stream into lines of at most `maxLineBytes` bytes.
 ///
-/// Not swift-nio-extras' `LineBasedFrameDecoder`: that one has no length limit (a client
-/// could make the daemon buffer an endless line), and wrapping it in
-/// `ByteToMessageHandler(maximumBufferSize:)` closes the connection on overflow instead of
-/// answering `ERR LINE_TOO_LONG` and carrying on with the next line.
+/// The framing itself (`\n` or `\r\n`, incremental scanning) is swift-nio-extras'
+/// `LineBasedFrameDecoder`. It has no length limit, so a client could make the daemon
+/// buffer an endless line, and `ByteToMessageHandler(maximumBufferSize:)` would close the
+/// connection on overflow instead of answering `ERR LINE_TOO_LONG` and carrying on. This
+/// decoder adds the limit around it:
 ///
-/// A line longer than the limit yields one `.tooLong` as soon as the limit is passed (so
-/// the reply does not wait for the rest of it); the decoder then discards bytes up to the
-/// next `\n` and carries on with the line after it. Memory per connection is bounded by
-/// the limit. Bytes after the last `\n` at end of stream become one `.unterminated`.
+/// - No line end among the buffered bytes and more than `maxLineBytes + 1` of them (a `\r`
+///   may still come): one `.tooLong` at once (the reply does not wait for the rest of the
+///   line); the bytes are dropped and the decoder discards up to the next `\n`, then
+///   carries on with the line after it. Memory per connection stays bounded by the limit
+///   plus one socket read.
+/// - A complete line longer than the limit (it arrived within one read): `.tooLong`.
+/// - Bytes after the last `\n` at end of stream: one `.unterminated`.
 public struct LineFrameDecoder: ByteToMessageDecoder {
     public typealias InboundOut = Frame
 
-    /// The longest line accepted, excluding `\n`.
+    /// The longest line accepted, excluding `\r\n`.
     public let maxLineBytes: Int
+    /// The framing; replaced whenever bytes it has scanned are dropped from the buffer.
+    private var lines = LineBasedFrameDecoder()
     private var discarding = false
-    private var scanned = 0
 
-    /// - Parameter maxLineBytes: the longest line accepted, excluding `\n`.
+    /// - Parameter maxLineBytes: the longest line accepted, excluding `\r\n`.
     public init(maxLineBytes: Int) {
         self.maxLineBytes = maxLineBytes
     }
@@ -50,8 +56,7 @@ public struct LineFrameDecoder: ByteToMessageDecoder {
             return .continue
         }
         if seenEOF, buffer.readableBytes > 0 {
-            buffer.moveReaderIndex(forwardBy: buffer.readableBytes)
-            scanned = 0
+            dropAll(&buffer)
             if !discarding { context.fireChannelRead(wrapInboundOut(.unterminated)) }
             discarding = false
         }
@@ -63,37 +68,28 @@ public struct LineFrameDecoder: ByteToMessageDecoder {
     /// Pure (no context), so tests can drive it directly.
     public mutating func nextFrame(_ buffer: inout ByteBuffer) -> Frame? {
         while true {
-            let view = buffer.readableBytesView
-            let start = view.startIndex + scanned
-            if let newline = view[start...].firstIndex(of: UInt8(ascii: "\n")) {
-                let length = newline - view.startIndex
-                scanned = 0
-                if discarding {
-                    buffer.moveReaderIndex(forwardBy: length + 1)
-                    discarding = false
-                    continue
-                }
-                if length > maxLineBytes {
-                    buffer.moveReaderIndex(forwardBy: length + 1)
-                    return .tooLong
-                }
-                let line = buffer.readSlice(length: length)!
-                buffer.moveReaderIndex(forwardBy: 1)
-                return .line(line)
-            }
+            // `LineBasedFrameDecoder.decode(buffer:)` never throws; it only says it may.
+            let line = try? lines.decode(buffer: &buffer)
             if discarding {
-                buffer.moveReaderIndex(forwardBy: view.count)
-                scanned = 0
-                return nil
+                guard line != nil else {
+                    dropAll(&buffer)
+                    return nil
+                }
+                discarding = false  // that was the end of the long line
+                continue
             }
-            if view.count > maxLineBytes {
-                buffer.moveReaderIndex(forwardBy: view.count)
-                scanned = 0
-                discarding = true
-                return .tooLong
+            if let line {
+                return line.readableBytes > maxLineBytes ? .tooLong : .line(line)
             }
-            scanned = view.count
-            return nil
+            guard buffer.readableBytes > maxLineBytes + 1 else { return nil }
+            dropAll(&buffer)
+            discarding = true
+            return .tooLong
         }
+    }
+
+    private mutating func dropAll(_ buffer: inout ByteBuffer) {
+        buffer.moveReaderIndex(forwardBy: buffer.readableBytes)
+        lines = LineBasedFrameDecoder()
     }
 }

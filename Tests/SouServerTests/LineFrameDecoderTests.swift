@@ -20,7 +20,7 @@ import Testing
     func line(_ text: String) -> Frame { .line(ByteBuffer(string: text)) }
 
     @Test func splitsLinesAcrossChunks() {
-        #expect(frames(["PI", "NG\nSEA", "RCH x\r\n", "\n"], max: 100) == [line("PING"), line("SEARCH x\r"), line("")])
+        #expect(frames(["PI", "NG\nSEA", "RCH x\r\n", "\n"], max: 100) == [line("PING"), line("SEARCH x"), line("")])
         #expect(frames(["a\nb\nc\n"], max: 1) == [line("a"), line("b"), line("c")])
     }
 
@@ -31,6 +31,23 @@ import Testing
         #expect(frames([long, long, "yy", "\nPING\n"], max: 10) == [.tooLong, line("PING")])
         #expect(frames([String(repeating: "x", count: 11) + "\n"], max: 10) == [.tooLong])
         #expect(frames([String(repeating: "x", count: 10) + "\n"], max: 10) == [line(String(repeating: "x", count: 10))])
+        #expect(frames([String(repeating: "x", count: 10) + "\r\n"], max: 10) == [line(String(repeating: "x", count: 10))])
+        #expect(frames([String(repeating: "x", count: 10), "\r", "\n"], max: 10) == [line(String(repeating: "x", count: 10))])
+        // Reported as soon as the buffered bytes cannot be a line within the limit.
+        #expect(frames([String(repeating: "x", count: 12)], max: 10) == [.tooLong])
+        #expect(frames([String(repeating: "x", count: 11)], max: 10) == [])
+        // Many chunks of an endless line: one report, nothing kept, the next line works.
+        var decoder = LineFrameDecoder(maxLineBytes: 10)
+        var buffer = ByteBuffer()
+        var out: [Frame] = []
+        for _ in 0..<1000 {
+            buffer.writeString(String(repeating: "y", count: 7))
+            while let frame = decoder.nextFrame(&buffer) { out.append(frame) }
+            #expect(buffer.readableBytes <= 11)
+        }
+        buffer.writeString("\nPING\n")
+        while let frame = decoder.nextFrame(&buffer) { out.append(frame) }
+        #expect(out == [.tooLong, line("PING")])
     }
 
     /// A request cut off by the end of input is reported, never handed on as a line.
