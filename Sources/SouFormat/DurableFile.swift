@@ -6,8 +6,30 @@ import Darwin
 
 /// Blocking file-system operations that make data durable. Call them off the event loop.
 public enum DurableFile {
+    /// `writeAtomically` renamed the new file into place, then the fsync of its directory
+    /// failed: `path` now holds the new contents (the old ones are gone), but the
+    /// replacement is not known to survive a power loss. Every other error from
+    /// `writeAtomically` leaves the old file in place.
+    public struct ReplacedButNotSynced: Error, Sendable, Equatable, CustomStringConvertible {
+        /// The file that was replaced.
+        public var path: String
+        /// The failed directory fsync (or open).
+        public var underlying: FormatError
+
+        public init(path: String, underlying: FormatError) {
+            self.path = path
+            self.underlying = underlying
+        }
+
+        public var description: String { "\(path): replaced, but the directory sync failed: \(underlying)" }
+    }
+
     /// Writes `bytes` to `path` through a temporary file: write, fsync, rename, fsync directory.
     /// A crash leaves either the old file or the new one, never a torn one.
+    ///
+    /// - Throws: `FormatError` if the temporary file cannot be written or renamed (the old
+    ///   file is untouched, the temporary one removed); `ReplacedButNotSynced` if the rename
+    ///   succeeded but the directory fsync failed (the new file is in place).
     public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
         let temporary = path + ".tmp"
         do {
@@ -21,7 +43,11 @@ public enum DurableFile {
             unlink(temporary)
             throw FormatError.io(file: path, operation: "rename", errno: code)
         }
-        try syncDirectory(containing: path)
+        do {
+            try syncDirectory(containing: path)
+        } catch let error as FormatError {
+            throw ReplacedButNotSynced(path: path, underlying: error)
+        }
     }
 
     /// Creates (or truncates) `path` and writes `bytes`; with `sync`, fsyncs before returning.
@@ -54,6 +80,8 @@ public enum DurableFile {
         try syncDirectory(directory.isEmpty ? "." : directory)
     }
 
+    /// fsyncs `directory`, so renames, new files and removals in it survive power loss.
+    /// - Throws: `FormatError.io` if it cannot be opened or fsynced.
     public static func syncDirectory(_ directory: String) throws {
         let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { throw FormatError.io(file: directory, operation: "open", errno: errno) }

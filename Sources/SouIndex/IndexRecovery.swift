@@ -16,9 +16,9 @@ struct IndexRecovery: Sendable {
 
     var manifest: Manifest
     var segments: [Segment]
-    /// Records of every log file in order, up to the first damaged one.
+    /// Records of the live log and the logs after it, in order, up to the first damage.
     var log: [LogEntry]
-    /// Log files found (all are removed after the first commit).
+    /// Log files found, obsolete ones included (all are removed after the first commit).
     var logFiles: [String]
     /// Why replay stopped early, per damaged file.
     var problems: [String]
@@ -27,7 +27,18 @@ struct IndexRecovery: Sendable {
     /// Reads the index in `directory`.
     ///
     /// Removes files a crash left behind (segments and deletion files no manifest names,
-    /// `*.tmp`), then maps every segment (verifying every checksum) and reads every log.
+    /// `*.tmp`), then maps every segment (verifying every checksum) and reads the logs from
+    /// the live one on.
+    ///
+    /// The live log is `wal-<manifest.nextWALNumber - 1>`: the commit that wrote this
+    /// manifest created it, and a log receives records only after the manifest naming it
+    /// is in place. A log numbered below it was the live log of an earlier commit; every
+    /// record in it is ≤ `checkpointSequence`, so it is not read at all (a crash between
+    /// the manifest rename and its unlink leaves it behind; damage in it loses nothing) and
+    /// only listed in `logFiles` for removal. Logs from the live one on are replayed in
+    /// number order (one numbered `nextWALNumber` exists if a crash came between creating
+    /// it and writing its manifest, or if a power loss undid a manifest rename); the first
+    /// damage in them ends the replay.
     /// - Throws: `IndexError.corrupt` naming the file if the manifest, a segment file or a
     ///   deletion file fails verification; `IndexError.notFound` if there is no manifest.
     static func read(directory: String, name: String) throws -> IndexRecovery {
@@ -65,11 +76,14 @@ struct IndexRecovery: Sendable {
         }
         var recovery = IndexRecovery(
             manifest: manifest, segments: segments, log: [], logFiles: [], problems: [], ignoredBytes: 0)
+        // nextWALNumber is at least 1 (a new index: no log yet); 0 is read as the same.
+        let live = manifest.nextWALNumber > 0 ? manifest.nextWALNumber - 1 : 0
         var damaged = false
         var previous: UInt64 = 0
-        for (_, file) in logNumbers.sorted(by: { $0.0 < $1.0 }) {
+        for (number, file) in logNumbers.sorted(by: { $0.0 < $1.0 }) {
             let path = directory + "/" + file
             recovery.logFiles.append(file)
+            if number < live { continue }  // checkpointed: obsolete, whatever its state
             if damaged {
                 recovery.ignoredBytes += SystemCalls.fileSize(path) ?? 0
                 continue

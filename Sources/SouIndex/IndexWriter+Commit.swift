@@ -11,12 +11,15 @@ extension IndexWriter {
         var walPath: String
         var policy: DurabilityPolicy
         var injectedError: IndexError?
+        var injectedManifestSyncError: Int32?
     }
 
     private struct CommitResult: Sendable {
         var segment: (SegmentInfo, SegmentReader)?
         var manifest: Manifest
         var wal: WALWriter
+        /// The manifest was renamed into place but the directory fsync failed.
+        var unsynced: IndexError?
     }
 
     /// Commits the current state: see the type's documentation. Call with the gate held.
@@ -24,6 +27,17 @@ extension IndexWriter {
     /// On failure nothing changes: partial files are removed, the previous manifest stays,
     /// the buffer and dirty bitmaps stay for the next attempt, and every write is still
     /// in the log.
+    ///
+    /// Once the new manifest is renamed into place the commit is done, even if the
+    /// directory fsync after the rename fails (`DurableFile.ReplacedButNotSynced`): the
+    /// manifest on disk names the new files, so they stay and the new state is adopted.
+    /// A power loss could still bring the old manifest back, so nothing it needs is
+    /// unlinked (the old log, superseded deletion files and merged-away segments stay
+    /// until the next open removes them), the old log is closed (fsynced), the failure
+    /// goes to the warning handler, and the writer refuses writes (`State.failed`) until
+    /// the index is reopened: a new log appended to now could be cut (O_TRUNC) by the
+    /// commit at open after such a power loss, which reuses its number. Reads go on;
+    /// this call returns normally (every write so far is durable under either manifest).
     /// - Parameter force: commit even if nothing is pending (open: start a fresh log).
     func commitLocked(force: Bool) async throws {
         installFinishedMerges()
@@ -60,8 +74,9 @@ extension IndexWriter {
         let plan = CommitPlan(
             directory: directory, documents: documents, segmentName: segmentName, deletionFiles: deletionFiles,
             manifest: next, walPath: directory + "/" + WALFormat.fileName(walNumber), policy: options.durability,
-            injectedError: injectedCommitError)
+            injectedError: injectedCommitError, injectedManifestSyncError: injectedManifestSyncError)
         injectedCommitError = nil
+        injectedManifestSyncError = nil
         let lastSequence = self.lastSequence
 
         let result = try await BlockingIO.run { try Self.write(plan, lastSequence: lastSequence) }
@@ -96,6 +111,10 @@ extension IndexWriter {
         counters.lastRefresh = now
         counters.refreshes += 1
         publishSnapshot()
+        if let failure = result.unsynced {
+            await keepSupersededFiles(after: failure, oldWAL: oldWAL)
+            return
+        }
         // The manifest no longer names them: their files go when the last snapshot does.
         for reader in retiringSegments { reader.retire() }
         retiringSegments = []
@@ -110,15 +129,38 @@ extension IndexWriter {
         let obsolete = obsoleteFiles.filter { $0 != live }
         obsoleteFiles = []
         let directory = self.directory
-        try? await BlockingIO.run {
-            for file in obsolete { try? SystemCalls.removeFile(directory + "/" + file) }
+        if !obsolete.isEmpty {
+            try? await BlockingIO.run {
+                for file in obsolete { try? SystemCalls.removeFile(directory + "/" + file) }
+                // Best effort: a removal lost to a power loss is redone by the next open.
+                try? DurableFile.syncDirectory(directory)
+            }
         }
         publishStats()
         startMerges()
     }
 
+    /// The end of a commit whose manifest rename is not known to be durable (see
+    /// `commitLocked(force:)`): keeps every file the previous manifest needs, closes the old
+    /// log, warns, and refuses writes until the index is reopened.
+    private func keepSupersededFiles(after failure: IndexError, oldWAL: WALWriter?) async {
+        retiringSegments = []  // dropped, not retired: their files stay
+        obsoleteFiles = []  // removed at the next open, whichever manifest survives
+        var closeFailure = ""
+        if let oldWAL {
+            do { try await oldWAL.close() } catch { closeFailure = "; closing the previous log failed: \(error)" }
+        }
+        let error = IndexError.io(
+            "index '\(name)': commit \(manifest.generation) is in place but not known to be durable "
+                + "(\(failure)); writes are refused until the index is reopened")
+        state = .failed(error)
+        options.warningHandler("\(error)\(closeFailure)")
+        publishStats()
+    }
+
     /// The blocking part of a commit: segment, deletion files, directory fsync, new log,
-    /// manifest. Removes what it wrote if any step fails.
+    /// manifest. Removes what it wrote if any step up to the manifest rename fails; a
+    /// failed directory fsync after the rename removes nothing and is returned in `unsynced`.
     private static func write(_ plan: CommitPlan, lastSequence: UInt64) throws -> CommitResult {
         var written: [String] = []
         var wal: WALWriter?
@@ -142,9 +184,20 @@ extension IndexWriter {
             }
             if let error = plan.injectedError { throw error }
             try DurableFile.syncDirectory(plan.directory)
-            wal = try WALWriter.create(path: plan.walPath, policy: plan.policy, lastSequence: lastSequence)
-            try manifest.write(directory: plan.directory)
-            return CommitResult(segment: segment, manifest: manifest, wal: wal!)
+            let log = try WALWriter.create(path: plan.walPath, policy: plan.policy, lastSequence: lastSequence)
+            wal = log
+            do {
+                try manifest.write(directory: plan.directory)
+                if let code = plan.injectedManifestSyncError {
+                    throw DurableFile.ReplacedButNotSynced(
+                        path: plan.directory + "/" + Manifest.fileName,
+                        underlying: .io(file: plan.directory, operation: "fsync", errno: code))
+                }
+            } catch let error as DurableFile.ReplacedButNotSynced {
+                // The manifest on disk names every file written here: the commit is done.
+                return CommitResult(segment: segment, manifest: manifest, wal: log, unsynced: IndexError.wrap(error))
+            }
+            return CommitResult(segment: segment, manifest: manifest, wal: log)
         } catch {
             for file in written { try? SystemCalls.removeFile(plan.directory + "/" + file) }
             if wal != nil { try? SystemCalls.removeFile(plan.walPath) }

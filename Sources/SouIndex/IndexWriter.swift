@@ -73,6 +73,9 @@ actor IndexWriter {
     var counters = IndexStats()
     /// Tests: the next commit fails after writing its segment (as a full disk would).
     var injectedCommitError: IndexError?
+    /// Tests: the next commit renames its manifest into place, then its directory fsync
+    /// fails with this errno (as `DurableFile.writeAtomically` reports it).
+    var injectedManifestSyncError: Int32?
 
     init(name: String, directory: String, options: IndexOptions, recovery: IndexRecovery, started: ContinuousClock.Instant) {
         self.name = name
@@ -377,4 +380,7 @@ actor IndexWriter {
 
     /// Tests: make the next commit fail after writing its files.
     func injectCommitError(_ error: IndexError) { injectedCommitError = error }
+
+    /// Tests: make the next commit's manifest replace succeed but its directory fsync fail.
+    func injectManifestSyncError(_ code: Int32) { injectedManifestSyncError = code }
 }

@@ -152,10 +152,14 @@ public struct Manifest: Sendable, Equatable {
 
     /// Replaces `MANIFEST` in `directory` atomically: temp file, fsync, rename, fsync directory.
     ///
-    /// - Throws: `IndexError.io`; the previous manifest is then still in place.
+    /// - Throws: `DurableFile.ReplacedButNotSynced` if the rename succeeded but the
+    ///   directory fsync failed: this manifest is then in place, not known to be durable.
+    ///   `IndexError.io` on any other failure; the previous manifest is then still in place.
     public func write(directory: String) throws {
         do {
             try DurableFile.writeAtomically(encode(), to: directory + "/" + Self.fileName)
+        } catch let error as DurableFile.ReplacedButNotSynced {
+            throw error
         } catch {
             throw IndexError.wrap(error)
         }

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import SouFormat
 import Testing
 
@@ -126,6 +131,63 @@ import Testing
         try await catalog.close()
         let files = try SystemCalls.listDirectory(path + "/default")
         #expect(files.filter { $0.hasSuffix(".tmp") }.isEmpty)
+    }
+
+    /// The manifest was renamed into place but the directory fsync failed: the commit is
+    /// done (the manifest on disk names its files, which stay), the failure is a warning,
+    /// writes are refused until the index is reopened, and nothing superseded is unlinked
+    /// (a power loss may bring the old manifest back). Either manifest opens with every
+    /// acknowledged write.
+    @Test func manifestRenamedButDirectoryNotSynced() async throws {
+        let scratch = ScratchDirectory()
+        let path = scratch.file("data")
+        let directory = path + "/default"
+        let warnings = WarningLog()
+        let catalog = try await IndexCatalog(dataDirectory: path, options: testOptions(warnings: warnings))
+        let index = try #require(catalog.index(named: "default"))
+        try await index.add([document("1", "one"), document("2", "two")])
+        try await index.commit()
+        try await index.add([document("3", "three")])
+        #expect(try await index.delete(ids: ["1"]) == 1)
+        let oldManifest = try readFile(directory + "/" + Manifest.fileName)
+        let oldFiles = Set(try SystemCalls.listDirectory(directory))
+        await index.writer.injectManifestSyncError(EIO)
+        try await index.commit()
+        #expect(warnings.all.contains { $0.contains(Manifest.fileName) && $0.contains("fsync") }, "\(warnings.all)")
+        // The commit is done: readers see it, and the manifest on disk names only files that exist.
+        #expect(try index.snapshot().document(id: "1") == nil)
+        #expect(try index.snapshot().document(id: "3") == document("3", "three"))
+        let manifest = try #require(try Manifest.read(directory: directory))
+        #expect(manifest.generation == index.stats().generation)
+        let files = Set(try SystemCalls.listDirectory(directory))
+        #expect(manifest.referencedFiles.isSubset(of: files), "missing: \(manifest.referencedFiles.subtracting(files))")
+        #expect(files.contains(WALFormat.fileName(manifest.nextWALNumber - 1)))
+        #expect(files.contains { $0.hasSuffix(".del") })
+        // Nothing the old manifest needs was unlinked.
+        #expect(oldFiles.isSubset(of: files), "unlinked: \(oldFiles.subtracting(files))")
+        // Writes are refused until the index is reopened.
+        await #expect(throws: IndexError.self) { try await index.add([document("4", "four")]) }
+        let powerLoss = try crashCopy(of: path)
+        try await catalog.close()
+
+        let reopened = try await IndexCatalog(dataDirectory: path, options: testOptions())
+        let again = try #require(reopened.index(named: "default"))
+        #expect(try again.snapshot().document(id: "1") == nil)
+        #expect(try again.snapshot().document(id: "2") == document("2", "two"))
+        #expect(try again.snapshot().document(id: "3") == document("3", "three"))
+        try await again.add([document("4", "four")])
+        try await again.commit()
+        #expect(again.snapshot().liveDocumentCount == 3)
+        try await reopened.close()
+
+        // A power loss undid the rename: the old manifest is back, the files stayed.
+        try writeFile(powerLoss.path + "/default/" + Manifest.fileName, oldManifest)
+        let undone = try await IndexCatalog(dataDirectory: powerLoss.path, options: testOptions())
+        let snapshot = try #require(undone.index(named: "default")).snapshot()
+        #expect(try snapshot.document(id: "1") == nil)
+        #expect(try snapshot.document(id: "3") == document("3", "three"))
+        #expect(snapshot.liveDocumentCount == 2)
+        try await undone.close()
     }
 
     @Test func mergesDropDeletedDocumentsAndOldFiles() async throws {
