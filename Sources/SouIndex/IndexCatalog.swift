@@ -94,7 +94,10 @@ public final class IndexCatalog: Sendable {
 
     /// Closes the index and removes its directory. Snapshots taken before keep working.
     ///
-    /// - Throws: `IndexError.notFound`, `.io`.
+    /// The index is dropped once its directory is renamed to `.trash-*`; if the rename fails
+    /// the index is opened again and stays served. Failing to remove the trash afterwards is
+    /// only a warning (the next start removes it).
+    /// - Throws: `IndexError.notFound`; `.io` when the rename fails (the index is kept).
     public func drop(_ name: String) async throws {
         let (index, trash) = try registry.withLock { (registry: inout Registry) throws(IndexError) -> (Index, String) in
             guard let index = registry.indexes.removeValue(forKey: name) else { throw IndexError.notFound(name) }
@@ -105,12 +108,25 @@ public final class IndexCatalog: Sendable {
         defer { registry.withLock { _ = $0.busy.remove(name) } }
         try? await index.close()
         let directory = dataDirectory
-        try await BlockingIO.run {
-            let trashPath = directory.path + "/" + trash
-            try? SystemCalls.removeTree(trashPath)
-            try SystemCalls.rename(directory.indexPath(name), trashPath)
-            do { try DurableFile.syncDirectory(directory.path) } catch { throw IndexError.wrap(error) }
-            try SystemCalls.removeTree(trashPath)
+        let trashPath = directory.path + "/" + trash
+        do {
+            try await BlockingIO.run {
+                try? SystemCalls.removeTree(trashPath)
+                try SystemCalls.rename(directory.indexPath(name), trashPath)
+            }
+        } catch {
+            // Not dropped: the directory is where it was. Open it again so the index does
+            // not vanish until the next start.
+            if let reopened = try? await Index.open(name: name, directory: directory.indexPath(name), options: options) {
+                registry.withLock { $0.indexes[name] = reopened }
+            }
+            throw IndexError.wrap(error)
+        }
+        // Dropped. What is left is clean-up: a start removes any `.trash-*` it finds.
+        let warn = options.warningHandler
+        try? await BlockingIO.run {
+            do { try DurableFile.syncDirectory(directory.path) } catch { warn("drop '\(name)': \(error)") }
+            do { try SystemCalls.removeTree(trashPath) } catch { warn("drop '\(name)': \(error); removed at next start") }
         }
     }
 

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import SouFormat
 import Testing
 
@@ -45,6 +48,41 @@ import Testing
         let index = try #require(reopened.index(named: "news"))
         #expect(index.settings == IndexSettings(boosts: ["title": 3]))
         #expect(try index.snapshot().document(id: "a") == document("a", "hello world"))
+        try await reopened.close()
+    }
+
+    /// A DROP whose rename fails (here: the index directory is a mount point, EBUSY) reports
+    /// the error and the index stays listed, readable and writable, also after a restart.
+    @Test(.enabled(if: getuid() == 0, "mounting a tmpfs needs root"))
+    func failedDropKeepsTheIndex() async throws {
+        let scratch = ScratchDirectory()
+        let path = scratch.file("data")
+        let first = try await IndexCatalog(dataDirectory: path, options: testOptions())
+        try await first.create("news").add([document("a", "hello world")])
+        try await first.close()
+        // Move the index onto a tmpfs mounted at its own directory.
+        let saved = scratch.file("saved")
+        #expect(rename(path + "/news", saved) == 0)
+        try SystemCalls.makeDirectory(path + "/news")
+        guard mount("tmpfs", path + "/news", "tmpfs", 0, "size=4m,mode=0700") == 0 else {
+            print("IndexCatalogTests: mount tmpfs failed (\(SystemCalls.errorMessage(errno))); not run")
+            return
+        }
+        defer { _ = umount2(path + "/news", Int32(MNT_DETACH)) }
+        for file in try SystemCalls.listDirectory(saved) {
+            try writeFile(path + "/news/" + file, try DurableFile.read(saved + "/" + file))
+        }
+
+        let catalog = try await IndexCatalog(dataDirectory: path, options: testOptions())
+        await #expect(throws: IndexError.self) { try await catalog.drop("news") }
+        #expect(catalog.names() == ["default", "news"])
+        let index = try #require(catalog.index(named: "news"))
+        #expect(try index.snapshot().document(id: "a") == document("a", "hello world"))
+        try await index.add([document("b", "still here")])
+        try await catalog.close()
+        let reopened = try await IndexCatalog(dataDirectory: path, options: testOptions())
+        #expect(reopened.names() == ["default", "news"])
+        #expect(try reopened.index(named: "news")?.snapshot().document(id: "b") == document("b", "still here"))
         try await reopened.close()
     }
 
