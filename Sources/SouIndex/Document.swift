@@ -15,7 +15,7 @@ public enum DocumentRules {
         let id = document.id
         if id.isEmpty { return "document id is empty" }
         if id.utf8.count > maxIDBytes { return "document id is longer than \(maxIDBytes) bytes" }
-        if id.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 }) {
+        if id.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }) {
             return "document id contains whitespace or control characters"
         }
         var seen = Set<String>()

@@ -69,10 +69,11 @@ public final class IndexCatalog: Sendable {
     /// - Parameters:
     ///   - name: `[a-z0-9][a-z0-9_-]{0,63}`.
     ///   - settings: stored in the index's manifest.
-    /// - Throws: `IndexError.invalidName`, `.exists`, `.closed`, `.io`.
+    /// - Throws: `IndexError.invalidName`, `.invalidSettings`, `.exists`, `.closed`, `.io`.
     @discardableResult
     public func create(_ name: String, settings: IndexSettings = .init()) async throws -> Index {
         guard DataDirectory.isValidIndexName(name) else { throw IndexError.invalidName(name) }
+        if let violation = settings.violation { throw IndexError.invalidSettings(violation) }
         try registry.withLock { (registry: inout Registry) throws(IndexError) in
             if registry.closed { throw IndexError.closed(name) }
             if registry.indexes[name] != nil || registry.busy.contains(name) { throw IndexError.exists(name) }

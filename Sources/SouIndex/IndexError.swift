@@ -15,6 +15,8 @@ public enum IndexError: Error, Sendable, Equatable, CustomStringConvertible {
     case notFound(String)
     /// A document that breaks the data model (empty id, bad field name, …).
     case invalidDocument(String)
+    /// Index settings that cannot be used (a boost out of range or for a bad field name).
+    case invalidSettings(String)
     /// A failed read, write, fsync or rename; the write that hit it was not applied.
     case io(String)
     /// A file whose checksum, magic or structure is wrong; the message names the file.
@@ -29,6 +31,7 @@ public enum IndexError: Error, Sendable, Equatable, CustomStringConvertible {
         case .exists(let name): return "index '\(name)' already exists"
         case .notFound(let name): return "no index named '\(name)'"
         case .invalidDocument(let reason): return "invalid document: \(reason)"
+        case .invalidSettings(let reason): return "invalid index settings: \(reason)"
         case .io(let message): return "I/O error: \(message)"
         case .corrupt(let message): return "corrupt: \(message)"
         case .closed(let name): return "index '\(name)' is closed"

@@ -162,6 +162,8 @@ public struct RequestParser: Sendable {
         let query = remainder.drop(while: Self.isBlank)
         guard !query.isEmpty else { throw syntax("SEARCH") }
         parameters.query = String(Substring(query))
+        // The default limit obeys max_results too (an explicit one above it is an error).
+        parameters.limit = min(parameters.limit, limits.maxResults)
         return parameters
     }
 

@@ -17,6 +17,7 @@ public enum ErrorMapping {
             case .exists: return ProtocolError(.indexExists, error.description)
             case .notFound: return ProtocolError(.noIndex, error.description)
             case .invalidDocument: return ProtocolError(.badDocument, error.description)
+            case .invalidSettings: return ProtocolError(.syntax, error.description)
             case .io: return ProtocolError(.io, error.description)
             case .corrupt: return ProtocolError(.corrupt, error.description)
             }

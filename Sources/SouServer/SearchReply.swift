@@ -34,7 +34,8 @@ enum SearchReply {
     static func formatScore(_ score: Float) -> String {
         let scaled = (Double(score) * 10_000).rounded()
         guard scaled.isFinite else { return "0" }
-        let value = Int(scaled)
+        // Saturate: `Int(_:)` traps beyond Int.max (a huge boost must not crash the daemon).
+        let value = Int(max(-9e18, min(9e18, scaled)))
         let sign = value < 0 ? "-" : ""
         let magnitude = abs(value)
         let fraction = String(magnitude % 10_000)

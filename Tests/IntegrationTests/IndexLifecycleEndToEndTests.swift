@@ -39,6 +39,11 @@ import Testing
         let connection = try daemon.connect()
         #expect(try connection.request("CREATE boosted title=3").isOK)
         #expect(try connection.request("CREATE plain").isOK)
+        // Boosts are checked: a huge one would overflow scores, a bad field name does nothing.
+        #expect(try connection.request("CREATE huge title=1e15").errorCode == "SYNTAX")
+        #expect(try connection.request("CREATE caps Title=2").errorCode == "SYNTAX")
+        #expect(try connection.request("CREATE top title=1000").isOK)
+        #expect(try connection.request("DROP top").isOK)
         for index in ["boosted", "plain"] {
             #expect(try connection.request("USE \(index)").isOK)
             #expect(try connection.request(#"ADD {"id":"t","title":"alpha","body":"other words here"}"#).isOK)

@@ -86,6 +86,19 @@ import Testing
         try await reopened.close()
     }
 
+    @Test func settingsAndDocumentsAreChecked() async throws {
+        let scratch = ScratchDirectory()
+        let catalog = try await IndexCatalog(dataDirectory: scratch.file("data"), options: testOptions())
+        for boosts: [String: Float] in [["title": 1e15], ["title": -1], ["Title": 2], ["id": 2]] {
+            await #expect(throws: IndexError.self) { try await catalog.create("x", settings: IndexSettings(boosts: boosts)) }
+        }
+        #expect(catalog.names() == ["default"])
+        _ = try await catalog.create("x", settings: IndexSettings(boosts: ["title": IndexSettings.maxBoost, "body": 0]))
+        #expect(DocumentRules.violation(in: Document(id: "a\u{7F}b", fields: [])) != nil)
+        #expect(DocumentRules.violation(in: Document(id: "a~b", fields: [])) == nil)
+        try await catalog.close()
+    }
+
     @Test func droppedIndexRejectsWritesButOldSnapshotsStillRead() async throws {
         let scratch = ScratchDirectory()
         let catalog = try await IndexCatalog(dataDirectory: scratch.file("data"), options: testOptions())

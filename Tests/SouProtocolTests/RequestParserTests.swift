@@ -56,6 +56,13 @@ import Testing
         #expect(code("PING \u{0301}") == .syntax)
     }
 
+    @Test func defaultLimitObeysMaxResults() throws {
+        let strict = RequestParser(limits: .init(maxDocumentBytes: 200, maxResults: 5))
+        #expect(try strict.parse(Array("SEARCH x".utf8)) == .search(SearchParameters(query: "x", limit: 5)))
+        #expect(try strict.parse(Array("SEARCH limit=3 x".utf8)) == .search(SearchParameters(query: "x", limit: 3)))
+        #expect(throws: ProtocolError.self) { try strict.parse(Array("SEARCH limit=6 x".utf8)) }
+    }
+
     @Test func searchErrors() {
         #expect(code("SEARCH") == .syntax)
         #expect(code("SEARCH limit=5") == .syntax)

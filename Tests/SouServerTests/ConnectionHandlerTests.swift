@@ -101,5 +101,7 @@ import Testing
         #expect(SearchReply.formatScore(7.31) == "7.3100")
         #expect(SearchReply.formatScore(0.00004) == "0.0000")
         #expect(SearchReply.formatScore(12.345678) == "12.3457")
+        #expect(SearchReply.formatScore(1e30) == "900000000000000.0000")  // saturates, never traps
+        #expect(SearchReply.formatScore(-.greatestFiniteMagnitude) == "-900000000000000.0000")
     }
 }
