@@ -22,6 +22,10 @@ struct IndexRecovery: Sendable {
     var logFiles: [String]
     /// Why replay stopped early, per damaged file.
     var problems: [String]
+    /// Logs with bytes that were not replayed (a torn tail, or damage with possibly valid
+    /// records after it): set aside as `<name>.damaged` instead of removed, so nothing
+    /// acknowledged is destroyed by the open.
+    var damagedLogs: [String] = []
     var ignoredBytes: Int
 
     /// Reads the index in `directory`.
@@ -85,13 +89,16 @@ struct IndexRecovery: Sendable {
             recovery.logFiles.append(file)
             if number < live { continue }  // checkpointed: obsolete, whatever its state
             if damaged {
-                recovery.ignoredBytes += SystemCalls.fileSize(path) ?? 0
+                let size = SystemCalls.fileSize(path) ?? 0
+                recovery.ignoredBytes += size
+                if size > 0 { recovery.damagedLogs.append(file) }
                 continue
             }
             let contents = try WALReader.read(path: path)
             for entry in contents.entries {
                 if entry.sequence <= previous {
                     recovery.problems.append("\(path): sequence \(entry.sequence) follows \(previous); rest ignored")
+                    recovery.damagedLogs.append(file)
                     damaged = true
                     break
                 }
@@ -101,6 +108,7 @@ struct IndexRecovery: Sendable {
             if let problem = contents.problem {
                 recovery.problems.append(problem)
                 recovery.ignoredBytes += contents.fileLength - contents.validLength
+                if recovery.damagedLogs.last != file { recovery.damagedLogs.append(file) }
                 damaged = true
             }
         }

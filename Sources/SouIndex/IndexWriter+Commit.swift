@@ -129,9 +129,23 @@ extension IndexWriter {
         let obsolete = obsoleteFiles.filter { $0 != live }
         obsoleteFiles = []
         let directory = self.directory
+        let damaged = damagedLogs
+        damagedLogs = []
+        for file in obsolete where damaged.contains(file) {
+            options.warningHandler(
+                "index '\(name)': write-ahead log \(file) had bytes that could not be replayed; "
+                    + "kept as \(file).damaged for inspection")
+        }
         if !obsolete.isEmpty {
             try? await BlockingIO.run {
-                for file in obsolete { try? SystemCalls.removeFile(directory + "/" + file) }
+                for file in obsolete {
+                    let path = directory + "/" + file
+                    if damaged.contains(file) {
+                        try? SystemCalls.rename(path, path + ".damaged")
+                    } else {
+                        try? SystemCalls.removeFile(path)
+                    }
+                }
                 // Best effort: a removal lost to a power loss is redone by the next open.
                 try? DurableFile.syncDirectory(directory)
             }

@@ -59,6 +59,8 @@ actor IndexWriter {
     var structureChanged = false
     /// Files to unlink after the next successful commit.
     var obsoleteFiles: [String] = []
+    /// Obsolete logs with bytes replay could not read: renamed to `<name>.damaged`, not removed.
+    var damagedLogs: Set<String> = []
     /// Segments merged away in the working state; retired after the next successful commit.
     var retiringSegments: [SegmentReader] = []
     var committing = false
@@ -94,6 +96,7 @@ actor IndexWriter {
             interval: options.refreshInterval, maxDocuments: options.maxBufferedDocuments,
             maxBytes: options.maxBufferedBytes, now: .zero)
         obsoleteFiles = recovery.logFiles
+        damagedLogs = Set(recovery.damagedLogs)
         counters.ignoredWALBytes = recovery.ignoredBytes
     }
 

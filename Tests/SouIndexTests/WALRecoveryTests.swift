@@ -65,8 +65,45 @@ import Testing
             #expect(again.stats().ignoredWALBytes == cut - ends[complete], "cut at \(cut)")
             let torn = cut != ends[complete]
             #expect(warnings.all.contains { $0.contains(log) } == torn, "cut at \(cut): \(warnings.all)")
+            // Ignored bytes are set aside, never destroyed by the open.
+            #expect(SystemCalls.fileExists(copy.path + "/default/" + log + ".damaged") == torn, "cut at \(cut)")
+            #expect(!SystemCalls.fileExists(copy.path + "/default/" + log), "cut at \(cut)")
             try await reopened.close()
         }
+    }
+
+    /// Damage in the middle of the live log: the records before it are replayed, and the
+    /// log, with the possibly valid records after the damage, is kept as `<log>.damaged`
+    /// byte for byte (the open's commit removes every other obsolete log).
+    @Test func midLogDamageIsSetAsideNotRemoved() async throws {
+        let scratch = ScratchDirectory()
+        let path = scratch.file("data")
+        let catalog = try await IndexCatalog(dataDirectory: path, options: testOptions())
+        let index = try #require(catalog.index(named: "default"))
+        for id in ["a", "b", "c", "d"] { try await index.add([document(id, "text \(id)")]) }
+        let crashed = try crashCopy(of: path)
+        try await catalog.close()
+        let directory = crashed.path + "/default"
+        let log = try #require(try SystemCalls.listDirectory(directory).first { $0.hasPrefix("wal-") })
+        var bytes = try readFile(directory + "/" + log)
+        let entries = try WALReader.read(path: directory + "/" + log).entries
+        let secondRecord = WALFormat.headerSize + WALFormat.recordHeaderSize + entries[0].payload.count
+        bytes[secondRecord + WALFormat.recordHeaderSize + 2] ^= 0x40
+        try writeFile(directory + "/" + log, bytes)
+
+        let warnings = WarningLog()
+        let reopened = try await IndexCatalog(dataDirectory: crashed.path, options: testOptions(warnings: warnings))
+        let snapshot = try #require(reopened.index(named: "default")).snapshot()
+        #expect(try snapshot.document(id: "a") == document("a", "text a"))
+        #expect(try snapshot.document(id: "b") == nil)
+        #expect(try readFile(directory + "/" + log + ".damaged") == bytes)
+        #expect(warnings.all.contains { $0.contains("\(log).damaged") }, "\(warnings.all)")
+        try await reopened.close()
+        // A later open leaves the set-aside file alone and does not read it.
+        let again = try await IndexCatalog(dataDirectory: crashed.path, options: testOptions())
+        #expect(SystemCalls.fileExists(directory + "/" + log + ".damaged"))
+        #expect(try again.index(named: "default")?.snapshot().liveDocumentCount == 1)
+        try await again.close()
     }
 
     /// How an old, already checkpointed log left behind by a crash is damaged.
