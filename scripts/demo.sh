@@ -8,6 +8,19 @@ SOCK="${SOU_SOCKET:-${TMPDIR:-/tmp}/sou-$(id -u).sock}"
 SOCK="$(printf '%s' "$SOCK" | sed 's://*:/:g')"
 export SOU_SOCKET="$SOCK"
 
+# zlib headers (zlib1g-dev) are the one system dependency; install them when missing.
+if [ ! -f /usr/include/zlib.h ] && ! pkg-config --exists zlib 2>/dev/null; then
+    if command -v apt-get >/dev/null 2>&1; then
+        echo "==> installing zlib1g-dev (zlib headers)"
+        SUDO=""
+        if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+        $SUDO apt-get update -qq && $SUDO apt-get install -y -qq zlib1g-dev
+    else
+        echo "Sou needs the zlib headers (zlib1g-dev / zlib-devel); install them and run again." >&2
+        exit 1
+    fi
+fi
+
 echo "==> building (release)"
 swift build -c release --product soud
 swift build -c release --product sou
