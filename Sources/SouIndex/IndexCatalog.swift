@@ -14,6 +14,8 @@ public final class IndexCatalog: Sendable {
 
     private struct Registry {
         var indexes: [String: Index] = [:]
+        /// Indexes that failed verification at open: not served, only listed and droppable.
+        var unusable: [String: IndexError] = [:]
         /// Names being created or dropped right now.
         var busy: Set<String> = []
         var closed = false
@@ -26,22 +28,32 @@ public final class IndexCatalog: Sendable {
     /// Creates the directory (0700) if needed, takes its lock, opens every index (WAL
     /// replay), and creates `default` if there is none.
     ///
-    /// - Throws: `IndexError.locked(path:)` if another process holds the directory;
-    ///   `IndexError.corrupt` naming the file if an index fails verification; `.io`.
+    /// An index that fails verification (a checksum, magic or structure error) does not keep
+    /// the others from opening: it is not served, `unusableIndexes` reports why (naming the
+    /// file), a warning is logged, and it can be dropped. Its files are left untouched.
+    /// - Throws: `IndexError.locked(path:)` if another process holds the directory; `.io`.
     public init(dataDirectory: String, options: IndexOptions = .init()) async throws {
         self.options = options
         let directory = try DataDirectory(path: dataDirectory)
         self.dataDirectory = directory
         var opened: [String: Index] = [:]
+        var unusable: [String: IndexError] = [:]
         do {
             let names = try await BlockingIO.run {
                 try directory.removeTrash()
                 return try directory.indexNames()
             }
             for name in names {
-                opened[name] = try await Index.open(name: name, directory: directory.indexPath(name), options: options)
+                do {
+                    opened[name] = try await Index.open(name: name, directory: directory.indexPath(name), options: options)
+                } catch {
+                    let error = IndexError.wrap(error)
+                    guard case .corrupt = error else { throw error }
+                    unusable[name] = error
+                    options.warningHandler("index '\(name)' is not served: \(error)")
+                }
             }
-            if opened.isEmpty {
+            if opened.isEmpty && unusable.isEmpty {
                 let name = Self.defaultIndexName
                 opened[name] = try await Index.create(
                     name: name, directory: directory.indexPath(name), settings: .init(), options: options)
@@ -51,7 +63,7 @@ public final class IndexCatalog: Sendable {
             directory.unlock()
             throw IndexError.wrap(error)
         }
-        registry = Mutex(Registry(indexes: opened))
+        registry = Mutex(Registry(indexes: opened, unusable: unusable))
     }
 
     /// Names of the open indexes, sorted.
@@ -62,6 +74,12 @@ public final class IndexCatalog: Sendable {
     /// The index named `name`, or nil.
     public func index(named name: String) -> Index? {
         registry.withLock { $0.indexes[name] }
+    }
+
+    /// Indexes found on disk that failed verification at open, with why (`.corrupt`,
+    /// naming the file). They are not served; `drop` removes them.
+    public func unusableIndexes() -> [String: IndexError] {
+        registry.withLock { $0.unusable }
     }
 
     /// Creates an empty index.
@@ -76,7 +94,9 @@ public final class IndexCatalog: Sendable {
         if let violation = settings.violation { throw IndexError.invalidSettings(violation) }
         try registry.withLock { (registry: inout Registry) throws(IndexError) in
             if registry.closed { throw IndexError.closed(name) }
-            if registry.indexes[name] != nil || registry.busy.contains(name) { throw IndexError.exists(name) }
+            if registry.indexes[name] != nil || registry.unusable[name] != nil || registry.busy.contains(name) {
+                throw IndexError.exists(name)
+            }
             registry.busy.insert(name)
         }
         do {
@@ -98,16 +118,20 @@ public final class IndexCatalog: Sendable {
     /// The index is dropped once its directory is renamed to `.trash-*`; if the rename fails
     /// the index is opened again and stays served. Failing to remove the trash afterwards is
     /// only a warning (the next start removes it).
+    /// An unusable index (see `unusableIndexes`) is dropped the same way.
     /// - Throws: `IndexError.notFound`; `.io` when the rename fails (the index is kept).
     public func drop(_ name: String) async throws {
-        let (index, trash) = try registry.withLock { (registry: inout Registry) throws(IndexError) -> (Index, String) in
-            guard let index = registry.indexes.removeValue(forKey: name) else { throw IndexError.notFound(name) }
+        let (index, wasUnusable, trash) = try registry.withLock {
+            (registry: inout Registry) throws(IndexError) -> (Index?, IndexError?, String) in
+            let index = registry.indexes.removeValue(forKey: name)
+            let unusable = index == nil ? registry.unusable.removeValue(forKey: name) : nil
+            guard index != nil || unusable != nil else { throw IndexError.notFound(name) }
             registry.busy.insert(name)
             registry.trashCounter += 1
-            return (index, ".trash-\(name)-\(registry.trashCounter)")
+            return (index, unusable, ".trash-\(name)-\(registry.trashCounter)")
         }
         defer { registry.withLock { _ = $0.busy.remove(name) } }
-        try? await index.close()
+        try? await index?.close()
         let directory = dataDirectory
         let trashPath = directory.path + "/" + trash
         do {
@@ -118,7 +142,11 @@ public final class IndexCatalog: Sendable {
         } catch {
             // Not dropped: the directory is where it was. Open it again so the index does
             // not vanish until the next start.
-            if let reopened = try? await Index.open(name: name, directory: directory.indexPath(name), options: options) {
+            if let wasUnusable {
+                registry.withLock { $0.unusable[name] = wasUnusable }
+            } else if let reopened = try? await Index.open(
+                name: name, directory: directory.indexPath(name), options: options)
+            {
                 registry.withLock { $0.indexes[name] = reopened }
             }
             throw IndexError.wrap(error)

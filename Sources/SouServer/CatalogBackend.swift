@@ -36,6 +36,9 @@ public final class CatalogBackend: SearchBackend {
     }
 
     private func index(_ name: String) throws -> Index {
+        if let unusable = catalog.unusableIndexes()[name] {
+            throw ProtocolError(.corrupt, "index '\(name)' is not served: \(unusable); DROP it or restore it")
+        }
         guard let index = catalog.index(named: name) else {
             throw ProtocolError(.noIndex, "no index named '\(name)'; see INDEXES or CREATE it")
         }
@@ -47,9 +50,11 @@ public final class CatalogBackend: SearchBackend {
         return Searcher(snapshot: index.snapshot(), parameters: parameters, boosts: index.settings.boosts)
     }
 
-    public func indexNames() -> [String] { catalog.names().sorted() }
+    public func indexNames() -> [String] { (catalog.names() + catalog.unusableIndexes().keys).sorted() }
 
-    public func hasIndex(_ index: String) -> Bool { catalog.index(named: index) != nil }
+    public func hasIndex(_ index: String) -> Bool {
+        catalog.index(named: index) != nil || catalog.unusableIndexes()[index] != nil
+    }
 
     public func search(index: String, _ parameters: SearchParameters, deadline: ContinuousClock.Instant) async throws
         -> SearchOutcome

@@ -18,6 +18,44 @@ import Testing
         hits(lines).first { $0.id == id }?.score
     }
 
+    /// A segment file whose checksum fails takes only its own index out of service: soud
+    /// starts, serves the others, answers `ERR CORRUPT` naming the file for the damaged
+    /// one, and can drop it.
+    @Test func corruptIndexIsRefusedAloneAndCanBeDropped() async throws {
+        let fixture = try await DaemonFixture.start()
+        let connection = try fixture.connect()
+        #expect(try connection.request("CREATE news").isOK)
+        #expect(try connection.request(#"ADD {"id":"d","body":"default index 大同"}"#).isOK)
+        #expect(try connection.request("USE news").isOK)
+        #expect(try connection.request(#"ADD {"id":"n","body":"news index 大同"}"#).isOK)
+        #expect(try connection.request("COMMIT").isOK)
+        connection.close()
+        fixture.daemon.kill(signal: SIGTERM)
+        #expect(await fixture.daemon.waitForExit() == 0)
+
+        let news = fixture.daemon.dataDirectory + "/news"
+        let postings = try #require(try FileManager.default.contentsOfDirectory(atPath: news).first { $0.hasSuffix(".post") })
+        var bytes = try #require(FileManager.default.contents(atPath: news + "/" + postings))
+        bytes[bytes.count / 2] ^= 0x10
+        try bytes.write(to: URL(fileURLWithPath: news + "/" + postings))
+
+        let again = try await DaemonProcess.start(dataDirectory: fixture.daemon.dataDirectory, socket: fixture.socket)
+        defer { again.kill() }
+        #expect(again.log().contains("news"), "\(again.log())")
+        let check = try again.connect()
+        #expect(try check.request("COUNT 大同").final == "OK 1")
+        #expect(try check.request("INDEXES").lines == ["INDEX default", "INDEX news"])
+        #expect(try check.request("USE news").isOK)
+        let refused = try check.request("SEARCH 大同")
+        #expect(refused.errorCode == "CORRUPT", "\(refused)")
+        #expect(refused.final.contains(postings), "\(refused)")
+        #expect(try check.request(#"ADD {"id":"x","body":"y"}"#).errorCode == "CORRUPT")
+        #expect(try check.request("CREATE news").errorCode == "INDEX_EXISTS")
+        #expect(try check.request("DROP news").isOK)
+        #expect(try check.request("INDEXES").lines == ["INDEX default"])
+        #expect(!FileManager.default.fileExists(atPath: news))
+    }
+
     @Test func secondDaemonOnTheSameDataDirectoryFailsClearly() async throws {
         let fixture = try await DaemonFixture.start()
         let second = try await DaemonProcess.start(

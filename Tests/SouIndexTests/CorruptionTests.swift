@@ -92,6 +92,11 @@ import Testing
                 let warnings = WarningLog()
                 do {
                     let catalog = try await IndexCatalog(dataDirectory: copy.path, options: testOptions(warnings: warnings))
+                    // A damaged index is not served; the catalog says why, naming the file.
+                    if let error = catalog.unusableIndexes()["default"] {
+                        try await catalog.close()
+                        throw error
+                    }
                     // Only the log may be damaged and still open: its tail is dropped, with a warning.
                     #expect(file.hasPrefix("wal-"), "\(file) flip at \(offset) opened without error")
                     #expect(!warnings.all.isEmpty, "\(file) flip at \(offset) not reported")
