@@ -170,13 +170,15 @@ struct SnippetBuilder {
         return out
     }
 
-    /// Text with line breaks, tabs and runs of spaces turned into single spaces.
+    /// Text with line breaks, tabs, other control characters (ESC included, so a snippet
+    /// cannot drive a terminal, and callers may use them as markers) and runs of spaces
+    /// turned into single spaces.
     private static func oneLine(_ bytes: ArraySlice<UInt8>) -> String {
         var result = [UInt8]()
         result.reserveCapacity(bytes.count)
         var lastWasSpace = false
         for byte in bytes {
-            let isSpace = byte == 0x0A || byte == 0x0D || byte == 0x09 || byte == 0x20
+            let isSpace = byte <= 0x20 || byte == 0x7F
             if isSpace {
                 if !lastWasSpace { result.append(0x20) }
                 lastWasSpace = true

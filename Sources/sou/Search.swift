@@ -47,7 +47,7 @@ struct Search: ParsableCommand {
                 }
                 if let stored = hit["fields"] as? [String: Any] {
                     for (name, value) in stored.sorted(by: { $0.key < $1.key }) {
-                        print("    \(name): \(value)")
+                        print("    \(name): \(Colour.printable("\(value)"))")
                     }
                 }
             }

@@ -75,6 +75,18 @@ import Testing
         #expect(result.hits.first?.snippet == "the [q\u{0323}uick] fox")
     }
 
+    /// Control characters in stored text (ESC sequences, the CLI's \u{1}/\u{2} markers)
+    /// never reach a snippet: they become spaces like line breaks.
+    @Test func snippetsHoldNoControlCharacters() throws {
+        let documents = [
+            StoredDocument(id: "c", fields: [.init(name: "body", value: "a\u{1B}[31mred\u{1}\u{2}\u{7F} zebra\u{0}end")])
+        ]
+        let fixture = try SnapshotFixture(documents: documents)
+        let result = try Searcher(snapshot: fixture.snapshot).search(
+            "zebra", options: .init(highlight: .init(open: "\u{1}", close: "\u{2}")))
+        #expect(result.hits.first?.snippet == "a [31mred \u{1}zebra\u{2} end")
+    }
+
     @Test func loneCJKCharacterHighlightsOnlyThatCharacter() throws {
         let fixture = try SnapshotFixture(documents: Self.documents)
         let searcher = Searcher(snapshot: fixture.snapshot)
