@@ -41,6 +41,14 @@ public final class MappedFile: @unchecked Sendable {
         bytes = UnsafeRawBufferPointer(start: pointer, count: length)
     }
 
+    /// Drops this process's mappings of the file's pages (`madvise(MADV_DONTNEED)`): after a
+    /// one-time pass such as checksum verification, the file no longer counts toward the
+    /// process's resident memory. The pages stay in the kernel's page cache; a later read
+    /// faults them back in. The bytes seen through `bytes` never change.
+    public func releaseResidentPages() {
+        if let mapping { _ = madvise(mapping, length, MADV_DONTNEED) }
+    }
+
     deinit {
         if let mapping { munmap(mapping, length) }
     }

@@ -46,8 +46,11 @@ public final class SegmentReader: @unchecked Sendable {
         postings = try PostingsReader(postings: postingsFile, positions: positionsFile)
         storedFields = try StoredFieldsReader(file: storedFile)
         norms = try FieldNormsReader(file: normsFile)
-        byteSize = [metaFile, dictionaryFile, postingsFile, positionsFile, storedFile, normsFile]
-            .reduce(0) { $0 + $1.bytes.count }
+        let mapped = [metaFile, dictionaryFile, postingsFile, positionsFile, storedFile, normsFile]
+        byteSize = mapped.reduce(0) { $0 + $1.bytes.count }
+        // Verifying every checksum read each page once; opening must not leave the postings
+        // (or anything else) resident: queries fault in what they touch.
+        for file in mapped { file.releaseResidentPages() }
         files = SegmentFile.allCases.map { file in
             let path = file.path(directory: directory, segment: name)
             return (path, SystemCalls.fileIdentity(path))
