@@ -3,10 +3,24 @@ import NIOCore
 import SouProtocol
 
 /// Serves one connection in its own task: reads batches of frames, runs each request in
-/// order (consecutive `ADD`s as one durable batch), writes the replies of a batch at once.
+/// order (consecutive `ADD`s as one durable batch) and writes the replies as they are made.
+///
+/// Memory per connection stays bounded whatever the client does:
+/// - Output: replies are handed to the socket whenever `flushBytes` of them are pending
+///   (and at the end of each batch), never a whole batch at once (1,024 pipelined
+///   `SEARCH fields=*` could add up to gigabytes). The write suspends while the channel is
+///   not writable (more than its high watermark queued, see `Daemon`), so for a client that
+///   does not read, no further request runs until it reads.
+/// - Input: while the task is suspended it consumes no batches; `NIOAsyncChannel` then stops
+///   calling `read()` on the socket once `inboundBatches` batches wait.
 ///
 /// Never throws; a failed write or a closed peer just ends the connection.
 struct ConnectionHandler: Sendable {
+    /// Pending reply bytes that are written out at once instead of gathered further.
+    static let flushBytes = 64 << 10
+    /// Unconsumed inbound batches after which the socket is no longer read.
+    static let inboundBatches = (low: 2, high: 4)
+
     let executor: CommandExecutor
     let parser: RequestParser
     let registry: ConnectionRegistry
@@ -49,8 +63,10 @@ struct ConnectionHandler: Sendable {
                         try await outbound.write(ByteBuffer(string: text))
                         break
                     }
-                    let (output, close) = await answer(batch, session: &session)
-                    try await outbound.write(ByteBuffer(string: output))
+                    // Suspends while the client does not read its replies (backpressure).
+                    let close = try await answer(batch, session: &session) { text in
+                        try await outbound.write(ByteBuffer(string: text))
+                    }
                     if close { break }
                     guard registry.markIdle(id) else { break }
                 }
@@ -60,8 +76,21 @@ struct ConnectionHandler: Sendable {
         }
     }
 
-    /// Runs every request of one batch in order and returns the concatenated replies.
-    func answer(_ batch: [Frame], session: inout Session) async -> (String, close: Bool) {
+    /// Runs every request of one batch in order and hands their replies to `send`, in
+    /// order, in chunks of about `flushBytes` (one reply larger than that is one chunk).
+    ///
+    /// - Parameters:
+    ///   - batch: the frames read together; consecutive `ADD`s run as one durable batch.
+    ///   - session: the connection's state (`USE`, `JSON`).
+    ///   - flushBytes: pending reply bytes after which `send` is called.
+    ///   - send: writes a chunk of replies; it may suspend (backpressure) and no further
+    ///     request runs meanwhile.
+    /// - Returns: whether the connection should close (`QUIT`, shutdown).
+    /// - Throws: what `send` throws (the peer went away); the requests after it do not run.
+    func answer(
+        _ batch: [Frame], session: inout Session, flushBytes: Int = Self.flushBytes,
+        send: (String) async throws -> Void
+    ) async rethrows -> Bool {
         let requests: [Result<Request, ProtocolError>] = batch.map { frame in
             switch frame {
             case .tooLong:
@@ -78,12 +107,17 @@ struct ConnectionHandler: Sendable {
         var output = ""
         var index = 0
         while index < requests.count {
+            if output.utf8.count >= flushBytes {
+                try await send(output)
+                output = ""
+            }
             if registry.isShuttingDown || Task.isCancelled {
                 // Shutdown began while this batch ran: the running request finished; the
                 // ones after it are not started (as for batches read later).
                 let refusal = Response.error(ProtocolError(.shuttingDown, "the daemon is shutting down; not run"))
                 for _ in index..<requests.count { emit(refusal, into: &output, session: session) }
-                return (output, true)
+                try await send(output)
+                return true
             }
             counters.requests.add(1, ordering: .relaxed)
             if case .success(.add) = requests[index] {
@@ -105,9 +139,13 @@ struct ConnectionHandler: Sendable {
             }
             index += 1
             emit(response, into: &output, session: session)
-            if response.closesConnection { return (output, true) }
+            if response.closesConnection {
+                try await send(output)
+                return true
+            }
         }
-        return (output, false)
+        if !output.isEmpty { try await send(output) }
+        return false
     }
 
     private func emit(_ response: Response, into output: inout String, session: Session) {

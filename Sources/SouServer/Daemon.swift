@@ -123,6 +123,9 @@ public final class Daemon: Service, Sendable {
         logger.info("soud stopped")
     }
 
+    /// Write-buffer watermarks of each connection, in bytes.
+    static let writeBuffer = (low: 256 << 10, high: 1 << 20)
+
     private func bind(_ path: String) async throws -> NIOAsyncChannel<NIOAsyncChannel<[Frame], ByteBuffer>, Never> {
         let maxLineBytes = configuration.maxLineBytes
         // The socket is created with mode 0600 whatever the process umask; setMode then
@@ -135,12 +138,21 @@ public final class Daemon: Service, Sendable {
             // A client that sends its requests and then shuts down its write side
             // (`printf … | socat`) still gets every reply before the connection closes.
             .childChannelOption(.allowRemoteHalfClosure, value: true)
+            // Backpressure on replies: the channel turns unwritable once more than `high`
+            // bytes wait for a client that does not read; the connection's task then waits
+            // (see `ConnectionHandler`) until they drain below `low`.
+            .childChannelOption(
+                .writeBufferWaterMark, value: .init(low: Self.writeBuffer.low, high: Self.writeBuffer.high))
             .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: false) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
                         ByteToMessageHandler(LineFrameDecoder(maxLineBytes: maxLineBytes)))
                     try channel.pipeline.syncOperations.addHandler(FrameBatcher())
-                    return try NIOAsyncChannel<[Frame], ByteBuffer>(wrappingChannelSynchronously: channel)
+                    let batches = ConnectionHandler.inboundBatches
+                    return try NIOAsyncChannel<[Frame], ByteBuffer>(
+                        wrappingChannelSynchronously: channel,
+                        configuration: .init(
+                            backPressureStrategy: .init(lowWatermark: batches.low, highWatermark: batches.high)))
                 }
             }
     }

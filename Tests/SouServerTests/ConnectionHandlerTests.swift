@@ -97,11 +97,60 @@ import Testing
         #expect(ok == "OK committed\n")
     }
 
+    @Test func repliesAreSentInChunksInOrderNotGatheredPerBatch() async {
+        let backend = MemoryBackend()
+        let handler = makeHandler(backend)
+        var session = Session()
+        let adds = (0..<3).map { #"ADD {"id":"d\#($0)","body":"hello \#($0)"}"# }
+        var chunks: [String] = []
+        let close = await handler.answer(
+            frames(adds + ["COMMIT"] + Array(repeating: "GET d1", count: 5) + ["PING"]), session: &session,
+            flushBytes: 40
+        ) { chunks.append($0) }
+        #expect(!close)
+        // Still one durable write for the pipelined ADDs.
+        #expect(backend.state.withLock { $0.addCalls } == [3])
+        // Each chunk is whole replies; none is much larger than the threshold plus one reply.
+        #expect(chunks.count > 3)
+        #expect(chunks.allSatisfy { $0.hasSuffix("\n") && $0.utf8.count < 40 + 64 })
+        let lines = chunks.joined().split(separator: "\n").map(String.init)
+        #expect(Array(lines.prefix(4)) == ["OK added d0", "OK added d1", "OK added d2", "OK committed"])
+        #expect(lines.count == 15)  // 3 ADD, COMMIT, 5 × (DOC, OK), PING
+        #expect(lines.last == "OK PONG")
+    }
+
+    @Test func aFailedSendStopsTheBatch() async {
+        struct Gone: Error {}
+        let backend = MemoryBackend()
+        let handler = makeHandler(backend)
+        var session = Session()
+        var sent = 0
+        await #expect(throws: Gone.self) {
+            _ = try await handler.answer(
+                frames(["PING", "PING", #"ADD {"id":"late","body":"x"}"#]), session: &session, flushBytes: 1
+            ) { _ in
+                sent += 1
+                throw Gone()
+            }
+        }
+        #expect(sent == 1)
+        #expect(backend.state.withLock { $0.addCalls }.isEmpty)
+    }
+
     @Test func scoresHaveFourDecimals() {
         #expect(SearchReply.formatScore(7.31) == "7.3100")
         #expect(SearchReply.formatScore(0.00004) == "0.0000")
         #expect(SearchReply.formatScore(12.345678) == "12.3457")
         #expect(SearchReply.formatScore(1e30) == "900000000000000.0000")  // saturates, never traps
         #expect(SearchReply.formatScore(-.greatestFiniteMagnitude) == "-900000000000000.0000")
+    }
+}
+
+extension ConnectionHandler {
+    /// Runs a batch and returns all its replies as one string (a test convenience).
+    func answer(_ batch: [Frame], session: inout Session) async -> (String, close: Bool) {
+        var output = ""
+        let close = await answer(batch, session: &session, flushBytes: .max) { output += $0 }
+        return (output, close)
     }
 }
