@@ -1,10 +1,14 @@
 /// Documents matched by every child (AND). Children are leapfrogged cheapest first.
 final class ConjunctionMatcher: Matcher {
     private let children: [any Matcher]
+    private let deadline: QueryDeadline
     private(set) var doc: UInt32 = noMoreDocs
     let cost: Int
 
-    init(children: [any Matcher]) {
+    /// - Parameter deadline: ticked per leapfrog step: children that rarely co-occur can take
+    ///   many steps per match; once expired the matcher ends (`noMoreDocs`).
+    init(children: [any Matcher], deadline: QueryDeadline) {
+        self.deadline = deadline
         self.children = children.sorted { $0.cost < $1.cost }
         cost = self.children.first?.cost ?? 0
         doc = align(from: self.children.map(\.doc).max() ?? noMoreDocs)
@@ -35,7 +39,9 @@ final class ConjunctionMatcher: Matcher {
     }
 
     private func align(from target: UInt32) -> UInt32 {
-        leapfrog(count: children.count, from: target) { children[$0].advance(to: $1) }
+        leapfrog(count: children.count, from: target) { index, doc in
+            deadline.tick() ? noMoreDocs : children[index].advance(to: doc)
+        }
     }
 }
 
@@ -43,9 +49,12 @@ final class ConjunctionMatcher: Matcher {
 final class ExclusionMatcher: Matcher {
     private let positive: any Matcher
     private let negative: any Matcher
+    private let deadline: QueryDeadline
     private(set) var doc: UInt32 = noMoreDocs
 
-    init(positive: any Matcher, negative: any Matcher) {
+    /// - Parameter deadline: ticked per excluded candidate; once expired the matcher ends.
+    init(positive: any Matcher, negative: any Matcher, deadline: QueryDeadline) {
+        self.deadline = deadline
         self.positive = positive
         self.negative = negative
         doc = skipExcluded(positive.doc)
@@ -71,6 +80,7 @@ final class ExclusionMatcher: Matcher {
     private func skipExcluded(_ start: UInt32) -> UInt32 {
         var candidate = start
         while candidate != noMoreDocs && negative.advance(to: candidate) == candidate {
+            if deadline.tick() { return noMoreDocs }
             candidate = positive.next()
         }
         return candidate

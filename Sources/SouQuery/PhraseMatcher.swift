@@ -9,6 +9,7 @@ final class PhraseMatcher: Matcher {
     private let weight: BM25Weight
     private let norms: FieldNormsReader
     private let field: Int
+    private let deadline: QueryDeadline
     private var buffers: [[UInt32]]
     private var scanIndices: [Int]
     private var phraseFrequency: UInt32 = 0
@@ -18,7 +19,14 @@ final class PhraseMatcher: Matcher {
     /// - Parameters:
     ///   - slots: one matcher per slot; at least two.
     ///   - offsets: each slot's position relative to the first slot's (the first is 0).
-    init(slots: [any PositionedMatcher], offsets: [UInt32], weight: BM25Weight, norms: FieldNormsReader, field: Int) {
+    ///   - deadline: ticked per candidate document and leapfrog step: slots that co-occur in
+    ///     many documents but never in place yield no match for a long time. Once it has
+    ///     expired the matcher ends (`noMoreDocs`).
+    init(
+        slots: [any PositionedMatcher], offsets: [UInt32], weight: BM25Weight, norms: FieldNormsReader, field: Int,
+        deadline: QueryDeadline
+    ) {
+        self.deadline = deadline
         self.slots = slots
         self.offsets = offsets
         self.weight = weight
@@ -57,6 +65,7 @@ final class PhraseMatcher: Matcher {
     private func settle(on target: UInt32) -> UInt32 {
         var candidate = target
         while candidate != noMoreDocs {
+            if deadline.tick() { return noMoreDocs }
             candidate = align(from: candidate)
             if candidate == noMoreDocs { return noMoreDocs }
             phraseFrequency = countOccurrences()
@@ -68,7 +77,9 @@ final class PhraseMatcher: Matcher {
 
     /// Leapfrog until every slot is on the same document ≥ `target`.
     private func align(from target: UInt32) -> UInt32 {
-        leapfrog(count: slots.count, from: target) { slots[$0].advance(to: $1) }
+        leapfrog(count: slots.count, from: target) { index, doc in
+            deadline.tick() ? noMoreDocs : slots[index].advance(to: doc)
+        }
     }
 
     /// How many start positions `p` have every slot at `p + offset`.

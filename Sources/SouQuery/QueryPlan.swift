@@ -14,6 +14,8 @@ final class QueryPlan {
     let boosts: [String: Float]
     let analyzer: Analyzer
     let maxExpansions: Int
+    /// Shared with the matchers built here: term expansion, live-df walks and candidate loops tick it.
+    let deadline: QueryDeadline
     let documentCount: Int
     /// Every field name in any segment of the snapshot, sorted.
     let allFields: [String]
@@ -32,7 +34,11 @@ final class QueryPlan {
         var field: String
     }
 
-    init(snapshot: Snapshot, parameters: BM25Parameters, boosts: [String: Float], analyzer: Analyzer, maxExpansions: Int) {
+    init(
+        snapshot: Snapshot, parameters: BM25Parameters, boosts: [String: Float], analyzer: Analyzer, maxExpansions: Int,
+        deadline: QueryDeadline = QueryDeadline(nil)
+    ) {
+        self.deadline = deadline
         self.snapshot = snapshot
         self.parameters = parameters
         self.boosts = boosts
@@ -69,10 +75,11 @@ final class QueryPlan {
                 }
             }
             if positives.isEmpty { return EmptyMatcher() }
-            var result: any Matcher = positives.count == 1 ? positives[0] : ConjunctionMatcher(children: positives)
+            var result: any Matcher =
+                positives.count == 1 ? positives[0] : ConjunctionMatcher(children: positives, deadline: deadline)
             if !negatives.isEmpty {
                 let negative: any Matcher = negatives.count == 1 ? negatives[0] : DisjunctionMatcher(children: negatives)
-                result = ExclusionMatcher(positive: result, negative: negative)
+                result = ExclusionMatcher(positive: result, negative: negative, deadline: deadline)
             }
             return result
         case .not:
@@ -111,7 +118,8 @@ final class QueryPlan {
             }
         }
         if slots.count == 1 { return slots[0] }
-        return PhraseMatcher(slots: slots, offsets: leaf.offsets, weight: weight, norms: reader.norms, field: field)
+        return PhraseMatcher(
+            slots: slots, offsets: leaf.offsets, weight: weight, norms: reader.norms, field: field, deadline: deadline)
     }
 
     // MARK: statistics
@@ -126,7 +134,7 @@ final class QueryPlan {
             for segment in snapshot.segments.indices {
                 guard let number = snapshot.segments[segment].reader.meta.fieldNumber(field) else { continue }
                 for info in try terms(segment: segment, field: UInt8(number), slot: slot) {
-                    df += liveDocumentFrequency(info, segment: segment)
+                    df += try liveDocumentFrequency(info, segment: segment)
                 }
             }
             idf += BM25Weight.idf(documentFrequency: df, documentCount: documentCount)
@@ -144,12 +152,14 @@ final class QueryPlan {
         return weight
     }
 
-    private func liveDocumentFrequency(_ info: TermInfo, segment: Int) -> Int {
+    /// - Throws: `SearchError.timeout` past the deadline (a common term's postings are long).
+    private func liveDocumentFrequency(_ info: TermInfo, segment: Int) throws -> Int {
         let view = snapshot.segments[segment]
         guard view.deletions != nil else { return Int(info.documentFrequency) }
         var cursor = view.reader.postings.cursor(for: info)
         var live = 0
         while cursor.doc != noMoreDocs {
+            try deadline.tickOrThrow()
             if !view.isDeleted(cursor.doc) { live += 1 }
             _ = cursor.next()
         }
@@ -157,6 +167,9 @@ final class QueryPlan {
     }
 
     /// The dictionary entries a slot stands for in one segment's field (cached).
+    ///
+    /// - Throws: `SearchError.tooManyTerms` past `maxExpansions`, `SearchError.timeout` past
+    ///   the deadline, `FormatError` for a corrupt dictionary.
     func terms(segment: Int, field: UInt8, slot: QueryLeaf.Slot) throws -> [TermInfo] {
         let key = TermKey(segment: segment, field: field, slot: slot)
         if let cached = termCache[key] { return cached }
@@ -168,6 +181,7 @@ final class QueryPlan {
         case .prefix(let prefix, let maxCharacters):
             let limit = maxExpansions
             try dictionary.enumerate(prefix: SegmentReader.key(field: field, term: prefix)) { key, info in
+                try deadline.tickOrThrow()
                 if let maxCharacters {
                     // A lone CJK character: its bigrams and unigram, not a longer character
                     // that merely starts with the same bytes (a base plus a combining mark).

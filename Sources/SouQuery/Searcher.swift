@@ -34,14 +34,15 @@ public struct Searcher: Sendable {
     }
 
     public func search(_ query: Query, options: SearchOptions = SearchOptions()) throws -> SearchResult {
-        let plan = makePlan()
+        let deadline = QueryDeadline(options.deadline)
+        let plan = makePlan(deadline)
         // Saturating: a library caller may pass `Int.max` as "no limit".
         let (sum, overflow) = max(0, options.offset).addingReportingOverflow(max(0, options.limit))
         let wanted = overflow ? Int.max : sum
         var collector = TopKCollector(capacity: wanted)
         var total = 0
         var scored = 0
-        try forEachLiveMatch(of: query, plan: plan, deadline: options.deadline) { segment, doc, matcher in
+        try forEachLiveMatch(of: query, plan: plan) { segment, doc, matcher in
             total += 1
             if wanted > 0 && (!collector.isFull || !options.pruning || matcher.scoreUpperBound() > collector.threshold) {
                 scored += 1
@@ -55,6 +56,8 @@ public struct Searcher: Sendable {
         var hits: [SearchHit] = []
         hits.reserveCapacity(page.count)
         for entry in page {
+            // Reading and snippeting a hit is coarse work (a whole stored document): check each time.
+            if deadline.checkNow() { throw SearchError.timeout }
             let document = try snapshot.segments[entry.segment].reader.document(entry.doc)
             hits.append(
                 SearchHit(
@@ -69,11 +72,14 @@ public struct Searcher: Sendable {
     }
 
     /// The exact number of live documents matching `text`, without scoring.
+    ///
+    /// - Throws: `QueryError`, `SearchError` (timeout past `deadline`, over-broad prefix),
+    ///   `FormatError` as `search`.
     public func count(_ text: String, deadline: ContinuousClock.Instant? = nil) throws -> Int {
         let query = try parser.parse(text)
-        let plan = makePlan()
+        let plan = makePlan(QueryDeadline(deadline))
         var total = 0
-        try forEachLiveMatch(of: query, plan: plan, deadline: deadline) { _, _, _ in total += 1 }
+        try forEachLiveMatch(of: query, plan: plan) { _, _, _ in total += 1 }
         return total
     }
 
@@ -82,39 +88,33 @@ public struct Searcher: Sendable {
         try snapshot.document(id: id)
     }
 
-    private func makePlan() -> QueryPlan {
+    private func makePlan(_ deadline: QueryDeadline) -> QueryPlan {
         QueryPlan(
             snapshot: snapshot, parameters: parameters, boosts: boosts, analyzer: analyzer,
-            maxExpansions: maxExpansions
+            maxExpansions: maxExpansions, deadline: deadline
         )
     }
 
     /// Calls `body(segment, doc, matcher)` for every live document matching `query`, segment
-    /// by segment in doc-id order (`matcher` stands on `doc`, ready to score it). Checks the
-    /// deadline every 1024 matches.
+    /// by segment in doc-id order (`matcher` stands on `doc`, ready to score it). The plan's
+    /// deadline is ticked per match here and per candidate inside the matchers; a matcher
+    /// that saw it expire ends early, which is reported as a timeout, never as a result.
     ///
-    /// - Throws: `SearchError.timeout` past `deadline`; errors of building the matchers.
+    /// - Throws: `SearchError.timeout` past the deadline; errors of building the matchers.
     @inline(__always)
-    private func forEachLiveMatch(
-        of query: Query, plan: QueryPlan, deadline: ContinuousClock.Instant?,
-        _ body: (Int, UInt32, any Matcher) -> Void
-    ) throws {
-        var steps = 0
+    private func forEachLiveMatch(of query: Query, plan: QueryPlan, _ body: (Int, UInt32, any Matcher) -> Void) throws {
+        let deadline = plan.deadline
         for segment in snapshot.segments.indices {
             let view = snapshot.segments[segment]
             let matcher = try plan.matcher(for: query, segment: segment)
             var doc = matcher.doc
             while doc != noMoreDocs {
-                steps &+= 1
-                if steps & 1023 == 0 { try check(deadline) }
+                if deadline.tick() { break }
                 if !view.isDeleted(doc) { body(segment, doc, matcher) }
                 doc = matcher.next()
             }
+            try deadline.throwIfExpired()
         }
-    }
-
-    private func check(_ deadline: ContinuousClock.Instant?) throws {
-        if let deadline, ContinuousClock.now >= deadline { throw SearchError.timeout }
     }
 
     private static func select(_ names: [String]?, from document: Document) -> [StoredField] {

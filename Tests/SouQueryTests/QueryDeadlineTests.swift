@@ -1,0 +1,101 @@
+import SouAnalysis
+import SouFormat
+import SouIndex
+@testable import SouQuery
+import SouTestSupport
+import Testing
+
+/// The query deadline holds where no match is ever produced: phrase and AND candidate loops,
+/// live document-frequency walks and prefix expansion all stop with `SearchError.timeout`.
+@Suite struct QueryDeadlineTests {
+    /// 3,000 documents where "alpha" and "beta" (and the CJK bigrams 大同 and 同市) co-occur
+    /// but are never adjacent, plus "left"/"right" in disjoint documents.
+    static let documents = (0..<3_000).map { number in
+        StoredDocument(
+            id: "d\(number)",
+            fields: [
+                .init(name: "body", value: "alpha gap beta 大同和同市 \(number.isMultiple(of: 2) ? "left" : "right")")
+            ])
+    }
+
+    /// The fixture's snapshot without deletion bitmaps: document frequencies then come from the
+    /// dictionary, so the candidate loops are the first to see the deadline.
+    static func withoutDeletions(_ fixture: SnapshotFixture) -> Snapshot {
+        Snapshot(segments: fixture.snapshot.segments.map { SegmentView(reader: $0.reader, deletions: nil) })
+    }
+
+    static let expired = ContinuousClock.now - .seconds(1)
+
+    @Test(arguments: ["\"alpha beta\"", "大同市", "left right", "\"alpha beta\" OR 大同市"])
+    func matchlessCandidateLoopsTimeOut(query: String) throws {
+        let fixture = try SnapshotFixture(documents: Self.documents, segmentCount: 2)
+        let searcher = Searcher(snapshot: Self.withoutDeletions(fixture))
+        // Without a deadline the query runs to the end and matches nothing: no match-count check could fire.
+        #expect(try searcher.count(query) == 0)
+        #expect(try searcher.search(query).total == 0)
+        #expect(throws: SearchError.timeout) { try searcher.search(query, options: .init(deadline: Self.expired)) }
+        #expect(throws: SearchError.timeout) { try searcher.count(query, deadline: Self.expired) }
+        // The same with deletion bitmaps (the live-df walk is on the way).
+        let withDeletions = Searcher(snapshot: fixture.snapshot)
+        #expect(throws: SearchError.timeout) { try withDeletions.count(query, deadline: Self.expired) }
+    }
+
+    @Test func phraseAndConjunctionMatchersStopOnceExpired() throws {
+        let fixture = try SnapshotFixture(documents: Self.documents)
+        let reader = fixture.snapshot.segments[0].reader
+        let field = try #require(reader.meta.fieldNumber("body"))
+        func slot(_ term: String) throws -> TermMatcher {
+            let info = try #require(try reader.dictionary.lookup(SegmentReader.key(field: UInt8(field), term: term)))
+            let weight = BM25Weight(idf: 1, boost: 1, averageLength: 5, parameters: .init())
+            return TermMatcher(cursor: reader.postings.cursor(for: info), weight: weight, norms: reader.norms, field: field)
+        }
+        let weight = BM25Weight(idf: 1, boost: 1, averageLength: 5, parameters: .init())
+        let live = QueryDeadline(nil)
+        let phrase = PhraseMatcher(
+            slots: [try slot("alpha"), try slot("beta")], offsets: [0, 1], weight: weight, norms: reader.norms,
+            field: field, deadline: live)
+        #expect(phrase.doc == noMoreDocs && !live.isExpired)
+        let expired = QueryDeadline(Self.expired)
+        let stopped = PhraseMatcher(
+            slots: [try slot("alpha"), try slot("beta")], offsets: [0, 1], weight: weight, norms: reader.norms,
+            field: field, deadline: expired)
+        #expect(stopped.doc == noMoreDocs && expired.isExpired)
+        let late = QueryDeadline(Self.expired)
+        let conjunction = ConjunctionMatcher(children: [try slot("left"), try slot("right")], deadline: late)
+        #expect(conjunction.doc == noMoreDocs && late.isExpired)
+    }
+
+    @Test func liveDocumentFrequencyWalkTimesOut() throws {
+        let fixture = try SnapshotFixture(documents: Self.documents, deletedIDs: ["d7"])
+        let analyzer = Analyzer()
+        func plan(_ deadline: ContinuousClock.Instant?) -> QueryPlan {
+            QueryPlan(
+                snapshot: fixture.snapshot, parameters: .init(), boosts: [:], analyzer: analyzer, maxExpansions: 65_536,
+                deadline: QueryDeadline(deadline))
+        }
+        let leaf = QueryLeaf(field: nil, text: "alpha", analyzer: analyzer)
+        _ = try plan(nil).weight(of: leaf, field: "body")
+        #expect(throws: SearchError.timeout) { try plan(Self.expired).weight(of: leaf, field: "body") }
+    }
+
+    @Test func prefixExpansionTimesOut() throws {
+        // One document, 5,000 distinct terms under the prefix: one match, a long expansion.
+        let words = (0..<5_000).map { "pre\($0)x" }.joined(separator: " ")
+        let fixture = try SnapshotFixture(documents: [StoredDocument(id: "only", fields: [.init(name: "body", value: words)])])
+        let searcher = Searcher(snapshot: Self.withoutDeletions(fixture))
+        #expect(try searcher.count("pre*") == 1)
+        #expect(throws: SearchError.timeout) { try searcher.count("pre*", deadline: Self.expired) }
+        #expect(throws: SearchError.timeout) { try searcher.search("pre*", options: .init(deadline: Self.expired)) }
+    }
+
+    @Test func tickReadsTheClockFirstThenEveryInterval() {
+        let never = QueryDeadline(nil)
+        for _ in 0..<5_000 { #expect(!never.tick()) }
+        let soon = QueryDeadline(.now + .seconds(3_600))
+        #expect(!soon.tick())
+        #expect(!soon.checkNow())
+        let past = QueryDeadline(Self.expired)
+        #expect(past.tick())
+        #expect(throws: SearchError.timeout) { try past.throwIfExpired() }
+    }
+}
