@@ -1,3 +1,5 @@
+import NIOCore
+import NIOPosix
 import SouFormat
 import SouIndex
 import SouProtocol
@@ -5,10 +7,18 @@ import SouQuery
 
 /// `SearchBackend` over the real engine: an `IndexCatalog` for writes and index management,
 /// a `Searcher` over the index's current snapshot for reads (no actor hop on the query path).
+///
+/// Searches, counts and document reads are CPU-bound and synchronous, so they run on
+/// `searchPool` (`search_threads` threads), never on Swift's cooperative pool: a few heavy
+/// queries must not stall PING, the index writers or write acknowledgements, which all need
+/// the cooperative threads. Queued work waits for a search thread; its query deadline keeps
+/// running meanwhile, so a query that waited past it times out as soon as it starts.
 public final class CatalogBackend: SearchBackend {
     let catalog: IndexCatalog
     /// BM25 k1 and b of every search (`bm25_k1`, `bm25_b`).
     let parameters: BM25Parameters
+    /// The threads that run searches; started by `init`, shut down by `close()`.
+    let searchPool: NIOThreadPool
 
     /// Opens (creating if needed) the data directory with the configured options.
     ///
@@ -27,12 +37,16 @@ public final class CatalogBackend: SearchBackend {
             mergePolicy: configuration.mergeSettings, maxBufferedDocuments: configuration.maxBufferedDocuments,
             warningHandler: warning)
         let parameters = BM25Parameters(k1: Float(configuration.bm25K1), b: Float(configuration.bm25B))
-        return CatalogBackend(parameters: parameters, catalog: try await IndexCatalog(dataDirectory: configuration.dataDirectory, options: options))
+        let catalog = try await IndexCatalog(dataDirectory: configuration.dataDirectory, options: options)
+        return CatalogBackend(parameters: parameters, catalog: catalog, searchThreads: configuration.effectiveSearchThreads)
     }
 
-    init(parameters: BM25Parameters = .init(), catalog: IndexCatalog) {
+    /// - Parameter searchThreads: size of the search pool (at least one is started).
+    init(parameters: BM25Parameters = .init(), catalog: IndexCatalog, searchThreads: Int = 1) {
         self.parameters = parameters
         self.catalog = catalog
+        searchPool = NIOThreadPool(numberOfThreads: max(1, searchThreads))
+        searchPool.start()
     }
 
     private func index(_ name: String) throws -> Index {
@@ -63,7 +77,9 @@ public final class CatalogBackend: SearchBackend {
             limit: parameters.limit, offset: parameters.offset,
             fields: parameters.fields.isEmpty ? nil : parameters.fields, snippets: parameters.snippets,
             highlight: Highlight(open: parameters.highlightOpen, close: parameters.highlightClose), deadline: deadline)
-        let result = try searcher(index).search(parameters.query, options: options)
+        let searcher = try searcher(index)
+        let query = parameters.query
+        let result = try await searchPool.runIfActive { try searcher.search(query, options: options) }
         return SearchOutcome(
             total: result.total,
             hits: result.hits.map { hit in
@@ -74,11 +90,14 @@ public final class CatalogBackend: SearchBackend {
     }
 
     public func count(index: String, query: String, deadline: ContinuousClock.Instant) async throws -> Int {
-        try searcher(index).count(query, deadline: deadline)
+        let searcher = try searcher(index)
+        return try await searchPool.runIfActive { try searcher.count(query, deadline: deadline) }
     }
 
     public func document(index: String, id: String) async throws -> ProtocolDocument? {
-        guard let document = try searcher(index).document(id: id) else { return nil }
+        // Reading a stored document decompresses a block: also off the cooperative pool.
+        let searcher = try searcher(index)
+        guard let document = try await searchPool.runIfActive({ try searcher.document(id: id) }) else { return nil }
         return ProtocolDocument(id: document.id, fields: document.fields.map { (name: $0.name, value: $0.value) })
     }
 
@@ -125,12 +144,24 @@ public final class CatalogBackend: SearchBackend {
         try await catalog.drop(index)
     }
 
+    /// Closes the catalog, then stops the search threads (after the work already queued).
     public func close() async throws {
-        try await catalog.close()
+        do {
+            try await catalog.close()
+        } catch {
+            try? await searchPool.shutdownGracefully()
+            throw error
+        }
+        try await searchPool.shutdownGracefully()
     }
 }
 
 extension Configuration {
+    /// `search_threads`, with 0 resolved to the number of CPU cores.
+    public var effectiveSearchThreads: Int {
+        searchThreads > 0 ? searchThreads : max(1, System.coreCount)
+    }
+
     /// The `merge_*` settings as the index's tiered merge policy.
     var mergeSettings: TieredMergePolicy.Settings {
         TieredMergePolicy.Settings(

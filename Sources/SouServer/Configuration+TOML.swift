@@ -63,6 +63,7 @@ extension Configuration {
             case "max_connections": maxConnections = try int()
             case "max_results": maxResults = try int()
             case "query_timeout_ms": queryTimeoutMilliseconds = try int()
+            case "search_threads": searchThreads = try int()
             case "writer_uids":
                 guard let array = value.array else { throw .invalid(key: key, message: "expected an array of uids") }
                 var uids: [UInt32] = []

@@ -27,6 +27,9 @@ public struct Configuration: Sendable, Equatable {
     public var maxResults: Int = 1000
     /// `query_timeout_ms`: a query running longer gets `ERR TIMEOUT`. Default 5000.
     public var queryTimeoutMilliseconds: Int = 5000
+    /// `search_threads`: threads that run searches, counts and document reads, off Swift's
+    /// cooperative pool; 0 means one per CPU core. Default 0.
+    public var searchThreads: Int = 0
     /// `writer_uids`: uids allowed to run write commands (peer credentials); empty: anyone
     /// who can open the socket. Default empty.
     public var writerUIDs: [UInt32] = []
@@ -65,7 +68,7 @@ public struct Configuration: Sendable, Equatable {
     /// Every key a config file may hold, in the order config/soud.toml lists them.
     public static let keys = [
         "data_dir", "socket", "socket_mode", "log_level", "max_line_bytes", "max_document_bytes",
-        "max_connections", "max_results", "query_timeout_ms", "writer_uids", "durability",
+        "max_connections", "max_results", "query_timeout_ms", "search_threads", "writer_uids", "durability",
         "batch_interval_ms", "refresh_interval_ms", "max_buffered_documents", "shutdown_timeout_ms",
         "merge_segments_per_tier", "merge_max_at_once", "merge_floor_segment_bytes", "merge_max_segment_bytes",
         "merge_deletes_percent_allowed", "merge_max_concurrent", "bm25_k1", "bm25_b",
@@ -101,6 +104,7 @@ public struct Configuration: Sendable, Equatable {
         try check(maxConnections >= 1, "max_connections", "must be at least 1")
         try check(maxResults >= 1, "max_results", "must be at least 1")
         try check(queryTimeoutMilliseconds >= 1, "query_timeout_ms", "must be at least 1")
+        try check((0...1024).contains(searchThreads), "search_threads", "must be 0...1024 (0: one per core)")
         try check(["always", "batch", "none"].contains(durability), "durability", "one of always, batch, none")
         try check(batchIntervalMilliseconds >= 1, "batch_interval_ms", "must be at least 1")
         try check(refreshIntervalMilliseconds >= 1, "refresh_interval_ms", "must be at least 1")

@@ -35,6 +35,8 @@ struct Soud: AsyncParsableCommand {
     var maxResults: Int?
     @Option(name: .customLong("query-timeout-ms"), help: "Query timeout in milliseconds (default 5000).")
     var queryTimeoutMs: Int?
+    @Option(name: .customLong("search-threads"), help: "Threads that run searches (default 0: one per CPU core).")
+    var searchThreads: Int?
     @Option(name: .customLong("writer-uid"), help: "A uid allowed to write (repeatable; default: anyone who can connect).")
     var writerUID: [UInt32] = []
     @Option(help: "always, batch or none (default always).")
@@ -83,6 +85,7 @@ struct Soud: AsyncParsableCommand {
         if let maxConnections { configuration.maxConnections = maxConnections }
         if let maxResults { configuration.maxResults = maxResults }
         if let queryTimeoutMs { configuration.queryTimeoutMilliseconds = queryTimeoutMs }
+        if let searchThreads { configuration.searchThreads = searchThreads }
         if !writerUID.isEmpty { configuration.writerUIDs = writerUID }
         if let durability { configuration.durability = durability }
         if let batchIntervalMs { configuration.batchIntervalMilliseconds = batchIntervalMs }

@@ -55,6 +55,17 @@ import Testing
         }
     }
 
+    @Test func searchThreadsDefaultToTheCoreCount() throws {
+        var configuration = Configuration()
+        #expect(configuration.searchThreads == 0)
+        #expect(configuration.effectiveSearchThreads >= 1)
+        try configuration.apply(toml: "search_threads = 3")
+        #expect(configuration.searchThreads == 3 && configuration.effectiveSearchThreads == 3)
+        try configuration.validate()
+        configuration.searchThreads = -1
+        #expect(throws: ConfigurationError.self) { try configuration.validate() }
+    }
+
     @Test func badFilesFailClearly() {
         var configuration = Configuration()
         #expect(throws: ConfigurationError.unknownKey("colour")) { try configuration.apply(toml: "colour = 1") }

@@ -1,0 +1,78 @@
+import Foundation
+import SouClient
+import SouTestSupport
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Heavy queries run on soud's search threads, not on Swift's cooperative pool: while
+/// several connections keep every search thread busy, PING and ADD on another connection
+/// still answer at once.
+@Suite struct SearchIsolationTests {
+    /// 3,000 documents of 30 words from a 2,000-word vocabulary all starting with "w": `w* OR w* OR w*`
+    /// expands to every term and scores every document three times, seconds per query (debug build).
+    static func load(_ fixture: DaemonFixture, seed: UInt64) throws {
+        var generator = SplitMix64(seed: seed)
+        let lines = (0..<3_000).map { number in
+            let words = (0..<30).map { _ in "w\(generator.next() % 2_000)x" }.joined(separator: " ")
+            return #"ADD {"id":"h\#(number)","body":"\#(words)"}"#
+        }
+        let loader = try fixture.connect(timeout: .seconds(120))
+        try loader.write(Array((lines.joined(separator: "\n") + "\nCOMMIT\n").utf8))
+        for _ in 0...lines.count {
+            let reply = try loader.readResponse()
+            #expect(reply.isOK, "\(reply)")
+        }
+    }
+
+    @Test func pingAndAddAnswerWhileHeavyQueriesRun() async throws {
+        let seed = UInt64.random(in: 0...UInt64.max)
+        print("seed", seed)
+        // A long timeout: the heavy queries must run to the end, not give up.
+        let fixture = try await DaemonFixture.start(["--query-timeout-ms", "600000"])
+        try Self.load(fixture, seed: seed)
+
+        // Three connections pipeline two heavy queries each: more work than search threads.
+        let heavy = try (0..<3).map { _ in try fixture.connect(timeout: .seconds(300)) }
+        let sent = ContinuousClock.now
+        for connection in heavy {
+            try connection.write(Array(String(repeating: "SEARCH limit=10 w* OR w* OR w*\n", count: 2).utf8))
+        }
+        try await Task.sleep(for: .milliseconds(500))
+
+        let other = try fixture.connect()
+        let pingStart = ContinuousClock.now
+        #expect(try other.request("PING").isOK)
+        let ping = ContinuousClock.now - pingStart
+        let addStart = ContinuousClock.now
+        let added = try other.request(#"ADD {"id":"quick","body":"written while searching"}"#)
+        let add = ContinuousClock.now - addStart
+        #expect(added.final == "OK added quick", "\(added)")
+
+        // The first heavy reply comes much later: the load really was heavy.
+        let first = try heavy[0].readResponse()
+        let heavyElapsed = ContinuousClock.now - sent
+        #expect(first.isOK, "\(first)")
+        print("SearchIsolationTests: ping", ping, "add", add, "first heavy reply after", heavyElapsed)
+        #expect(heavyElapsed > .seconds(2), "the heavy queries were too light to show anything")
+        #expect(ping < .seconds(2), "PING waited \(ping) behind searches")
+        #expect(add < .seconds(2), "ADD waited \(add) behind searches")
+    }
+
+    /// `--search-threads 1`: searches, counts and GETs go through the one search thread, and
+    /// SIGTERM still exits 0 (the pool is shut down after the catalog closes).
+    @Test func oneSearchThreadServesReadsAndShutsDown() async throws {
+        let fixture = try await DaemonFixture.start(["--search-threads", "1"])
+        let connection = try fixture.connect()
+        #expect(try connection.request(#"ADD {"id":"a","body":"search thread 搜索"}"#).isOK)
+        #expect(try connection.request("COMMIT").isOK)
+        let reply = try connection.request("SEARCH 搜索")
+        #expect(reply.final.hasPrefix("OK hits=1 total=1"), "\(reply)")
+        #expect(try connection.request("COUNT thread").final == "OK 1")
+        #expect(try connection.request("GET a").isOK)
+        fixture.daemon.kill(signal: SIGTERM)
+        #expect(await fixture.daemon.waitForExit() == 0, "\(fixture.daemon.log())")
+    }
+}
