@@ -5,10 +5,14 @@
 /// specialized (debug builds).
 final class DisjunctionMatcher: Matcher {
     private let children: [any Matcher]
+    private let deadline: QueryDeadline
     private(set) var doc: UInt32 = noMoreDocs
     let cost: Int
 
-    init(children: [any Matcher]) {
+    /// - Parameter deadline: ticked per child visited (a wide OR visits every child per
+    ///   document); once it has expired the matcher ends (`noMoreDocs`).
+    init(children: [any Matcher], deadline: QueryDeadline = QueryDeadline(nil)) {
+        self.deadline = deadline
         self.children = children
         cost = children.reduce(0) { $0 + $1.cost }
         doc = children.reduce(noMoreDocs) { min($0, $1.doc) }
@@ -21,6 +25,10 @@ final class DisjunctionMatcher: Matcher {
 
     func advance(to target: UInt32) -> UInt32 {
         if doc >= target { return doc }
+        if deadline.tick(children.count) {
+            doc = noMoreDocs
+            return doc
+        }
         var smallest = noMoreDocs
         for index in 0..<children.count {
             let child = children[index]

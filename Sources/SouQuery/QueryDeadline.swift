@@ -28,9 +28,16 @@ final class QueryDeadline {
     ///
     /// - Returns: true once the deadline has passed (the caller should stop its loop).
     @inline(__always)
-    func tick() -> Bool {
+    func tick() -> Bool { tick(1) }
+
+    /// Counts `units` of work at once (e.g. the cursors a union step moves), so a loop whose
+    /// iterations are expensive reads the clock as often as one of cheap iterations.
+    ///
+    /// - Returns: true once the deadline has passed.
+    @inline(__always)
+    func tick(_ units: Int) -> Bool {
         if instant == nil { return false }
-        countdown &-= 1
+        countdown &-= units
         if countdown > 0 { return isExpired }
         countdown = Self.interval
         return checkNow()

@@ -60,7 +60,7 @@ final class QueryPlan {
         case .or(let children):
             let matchers = try children.map { try matcher(for: $0, segment: segment) }.filter { $0.doc != noMoreDocs }
             if matchers.isEmpty { return EmptyMatcher() }
-            return matchers.count == 1 ? matchers[0] : DisjunctionMatcher(children: matchers)
+            return matchers.count == 1 ? matchers[0] : DisjunctionMatcher(children: matchers, deadline: deadline)
         case .and(let children):
             var positives: [any Matcher] = []
             var negatives: [any Matcher] = []
@@ -78,7 +78,8 @@ final class QueryPlan {
             var result: any Matcher =
                 positives.count == 1 ? positives[0] : ConjunctionMatcher(children: positives, deadline: deadline)
             if !negatives.isEmpty {
-                let negative: any Matcher = negatives.count == 1 ? negatives[0] : DisjunctionMatcher(children: negatives)
+                let negative: any Matcher =
+                    negatives.count == 1 ? negatives[0] : DisjunctionMatcher(children: negatives, deadline: deadline)
                 result = ExclusionMatcher(positive: result, negative: negative, deadline: deadline)
             }
             return result
@@ -101,7 +102,7 @@ final class QueryPlan {
             }
         }
         if perField.isEmpty { return EmptyMatcher() }
-        return perField.count == 1 ? perField[0] : DisjunctionMatcher(children: perField)
+        return perField.count == 1 ? perField[0] : DisjunctionMatcher(children: perField, deadline: deadline)
     }
 
     private func matcher(for leaf: QueryLeaf, segment: Int, field: Int, weight: BM25Weight) throws -> (any Matcher)? {
@@ -114,7 +115,9 @@ final class QueryPlan {
             if cursors.count == 1 {
                 slots.append(TermMatcher(cursor: cursors[0], weight: weight, norms: reader.norms, field: field))
             } else {
-                slots.append(TermUnionMatcher(cursors: cursors, weight: weight, norms: reader.norms, field: field))
+                slots.append(
+                    TermUnionMatcher(
+                        cursors: cursors, weight: weight, norms: reader.norms, field: field, deadline: deadline))
             }
         }
         if slots.count == 1 { return slots[0] }

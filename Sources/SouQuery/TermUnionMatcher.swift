@@ -13,10 +13,17 @@ final class TermUnionMatcher: PositionedMatcher {
     private let norms: FieldNormsReader
     private let field: Int
     private var scratch: [UInt32] = []
+    private let deadline: QueryDeadline
     private(set) var doc: UInt32 = noMoreDocs
     let cost: Int
 
-    init(cursors: [PostingsCursor], weight: BM25Weight, norms: FieldNormsReader, field: Int) {
+    /// - Parameter deadline: ticked per cursor moved (a wide expansion moves many per
+    ///   document); once it has expired the matcher ends (`noMoreDocs`).
+    init(
+        cursors: [PostingsCursor], weight: BM25Weight, norms: FieldNormsReader, field: Int,
+        deadline: QueryDeadline = QueryDeadline(nil)
+    ) {
+        self.deadline = deadline
         self.cursors = cursors
         self.weight = weight
         self.norms = norms
@@ -28,6 +35,7 @@ final class TermUnionMatcher: PositionedMatcher {
     }
 
     func next() -> UInt32 {
+        if deadline.tick(active.count) { return expire() }
         for slot in 0..<active.count {
             let index = active[slot]
             if cursors[index].next() != noMoreDocs { push(index) }
@@ -39,12 +47,14 @@ final class TermUnionMatcher: PositionedMatcher {
 
     func advance(to target: UInt32) -> UInt32 {
         if doc >= target { return doc }
+        if deadline.tick(active.count) { return expire() }
         for slot in 0..<active.count {
             let index = active[slot]
             if cursors[index].advance(to: target) != noMoreDocs { push(index) }
         }
         active.removeAll(keepingCapacity: true)
         while !heap.isEmpty && cursors[heap[0]].doc < target {
+            if deadline.tick() { return expire() }
             let top = heap[0]
             popTop()
             if cursors[top].advance(to: target) != noMoreDocs { push(top) }
@@ -107,6 +117,14 @@ final class TermUnionMatcher: PositionedMatcher {
                 buffer[write] = source[taken]
             }
         }
+    }
+
+    /// Ends the matcher after the deadline passed (the searcher reports the timeout).
+    private func expire() -> UInt32 {
+        heap.removeAll(keepingCapacity: true)
+        active.removeAll(keepingCapacity: true)
+        doc = noMoreDocs
+        return doc
     }
 
     private func collectActive() {

@@ -63,6 +63,19 @@ import Testing
         let late = QueryDeadline(Self.expired)
         let conjunction = ConjunctionMatcher(children: [try slot("left"), try slot("right")], deadline: late)
         #expect(conjunction.doc == noMoreDocs && late.isExpired)
+        // Unions (prefixes, lone CJK characters) and ORs do work per cursor and per child.
+        let unionDeadline = QueryDeadline(Self.expired)
+        let union = TermUnionMatcher(
+            cursors: try ["alpha", "beta"].map { term in
+                let info = try #require(try reader.dictionary.lookup(SegmentReader.key(field: UInt8(field), term: term)))
+                return reader.postings.cursor(for: info)
+            }, weight: weight, norms: reader.norms, field: field, deadline: unionDeadline)
+        #expect(union.doc == 0)
+        #expect(union.next() == noMoreDocs && unionDeadline.isExpired)
+        let orDeadline = QueryDeadline(Self.expired)
+        let disjunction = DisjunctionMatcher(children: [try slot("left"), try slot("right")], deadline: orDeadline)
+        #expect(disjunction.doc == 0)
+        #expect(disjunction.next() == noMoreDocs && orDeadline.isExpired)
     }
 
     @Test func liveDocumentFrequencyWalkTimesOut() throws {
