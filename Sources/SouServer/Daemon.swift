@@ -149,8 +149,8 @@ public final class Daemon: Service, Sendable {
                         ByteToMessageHandler(LineFrameDecoder(maxLineBytes: maxLineBytes)))
                     try channel.pipeline.syncOperations.addHandler(FrameBatcher())
                     let batches = ConnectionHandler.inboundBatches
-                    return try NIOAsyncChannel<[Frame], ByteBuffer>(
-                        wrappingChannelSynchronously: channel,
+                    return try NIOAsyncChannel<[Frame], ByteBuffer>.wrap(
+                        channel,
                         configuration: .init(
                             backPressureStrategy: .init(lowWatermark: batches.low, highWatermark: batches.high)))
                 }

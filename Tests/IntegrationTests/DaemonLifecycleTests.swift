@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import SouClient
 import SouTestSupport
 import Testing
@@ -37,6 +38,30 @@ import Glibc
         #expect(try again.request("GET t1").isOK)
         again.kill(signal: SIGINT)
         #expect(await again.waitForExit() == 0, "\(again.log())")
+    }
+
+    /// SIGTERM while clients keep connecting: a connection accepted as the listening socket
+    /// closes is closed unserved, and the daemon still exits 0 (it used to trap in SwiftNIO,
+    /// "Deinited NIOAsyncWriter without calling finish()", in most rounds).
+    @Test func sigtermWhileClientsKeepConnectingExitsZero() async throws {
+        for _ in 0..<3 {
+            let fixture = try await DaemonFixture.start()
+            let socket = fixture.socket
+            let stop = StopFlag()
+            let connectors = (0..<4).map { _ in
+                Thread {
+                    while !stop.value.load(ordering: .relaxed) {
+                        (try? SouConnection(socketPath: socket, timeout: .seconds(5)))?.close()
+                    }
+                }
+            }
+            connectors.forEach { $0.start() }
+            try await Task.sleep(for: .milliseconds(300))
+            fixture.daemon.kill(signal: SIGTERM)
+            let status = await fixture.daemon.waitForExit()
+            stop.value.store(true, ordering: .relaxed)
+            #expect(status == 0, "\(fixture.daemon.log())")
+        }
     }
 
     /// Requests already read when SIGTERM arrives are answered; every acknowledged document
@@ -259,4 +284,9 @@ func logTime(_ log: String, containing text: String) -> Date? {
     formatter.locale = Locale(identifier: "en_US_POSIX")
     formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ssZ"
     return formatter.date(from: String(line.prefix(24)))
+}
+
+/// A flag the connecting threads of a test poll.
+private final class StopFlag: Sendable {
+    let value = Atomic<Bool>(false)
 }

@@ -198,11 +198,23 @@ import Testing
         let large = #"ADD {"id":"big","body":""# + String(repeating: "z", count: 200) + #""}"#
         #expect(try connection.request(large).errorCode == "DOC_TOO_LARGE")
         #expect(try connection.request("PING").final == "OK PONG")
+        // The fixture's readiness probe may still count until the daemon sees it closed.
+        try Self.waitForOpenConnections(1, on: connection)
         let second = try fixture.connect()
         #expect(try second.request("PING").final == "OK PONG")
         let third = try fixture.connect()
         #expect(try third.readResponse().errorCode == "BUSY")
         #expect(try third.readLine() == nil)
+    }
+
+    /// Waits (up to 10 s) until `STATS` reports `count` open connections.
+    static func waitForOpenConnections(_ count: Int, on connection: SouConnection) throws {
+        let expected = "STAT connections \(count)"
+        let deadline = ContinuousClock.now + .seconds(10)
+        while try !connection.request("STATS").lines.contains(expected), ContinuousClock.now < deadline {
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        #expect(try connection.request("STATS").lines.contains(expected))
     }
 
     @Test func jsonMode() async throws {
