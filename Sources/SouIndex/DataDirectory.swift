@@ -58,11 +58,22 @@ public final class DataDirectory: Sendable {
     /// The directory of the index `name`.
     public func indexPath(_ name: String) -> String { path + "/" + name }
 
-    /// Names of the indexes present: directories with a valid name that hold a manifest.
+    /// Names of the indexes present: directories with a valid name that hold a manifest, or
+    /// index files without one (a damaged index: opening it reports the missing manifest,
+    /// nothing is created over it). A directory with neither is a `CREATE` that a crash
+    /// interrupted before its manifest: not an index.
     public func indexNames() throws -> [String] {
         try SystemCalls.listDirectory(path).filter { name in
-            Self.isValidIndexName(name) && SystemCalls.fileExists(indexPath(name) + "/" + Manifest.fileName)
+            guard Self.isValidIndexName(name) else { return false }
+            let directory = indexPath(name)
+            return SystemCalls.fileExists(directory + "/" + Manifest.fileName) || Self.holdsIndexFiles(directory)
         }
+    }
+
+    /// Whether `directory` holds segment or log files (`seg-*`, `wal-*`).
+    static func holdsIndexFiles(_ directory: String) -> Bool {
+        let files = (try? SystemCalls.listDirectory(directory)) ?? []
+        return files.contains { $0.hasPrefix("seg-") || $0.hasPrefix("wal-") }
     }
 
     /// Removes leftovers of interrupted drops (`.trash-*`).

@@ -25,13 +25,16 @@ public final class Index: Sendable {
     }
 
     /// Creates an empty index in `directory` (made 0700) with `settings`, then opens it.
-    /// - Throws: `IndexError.exists` if the directory already holds an index; `.io` if the
+    /// - Throws: `IndexError.exists` if the directory already holds an index (a manifest, or
+    ///   segment or log files without one); `.io` if the
     ///   manifest cannot be written and made durable (it is then removed again, even if its
     ///   rename succeeded: the index was not created, and a retry must not find it).
     static func create(name: String, directory: String, settings: IndexSettings, options: IndexOptions) async throws -> Index {
         try await BlockingIO.run {
             try SystemCalls.makeDirectory(directory)
-            if SystemCalls.fileExists(directory + "/" + Manifest.fileName) { throw IndexError.exists(name) }
+            if SystemCalls.fileExists(directory + "/" + Manifest.fileName) || DataDirectory.holdsIndexFiles(directory) {
+                throw IndexError.exists(name)
+            }
             do {
                 try Manifest(settings: settings).write(directory: directory)
                 try DurableFile.syncDirectory(containing: directory)

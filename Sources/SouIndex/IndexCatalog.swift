@@ -66,6 +66,9 @@ public final class IndexCatalog: Sendable {
         registry = Mutex(Registry(indexes: opened, unusable: unusable))
     }
 
+    /// Whether `close()` has begun.
+    public var isClosed: Bool { registry.withLock { $0.closed } }
+
     /// Names of the open indexes, sorted.
     public func names() -> [String] {
         registry.withLock { $0.indexes.keys.sorted() }

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import SouFormat
 
 /// What opening an index directory finds on disk, read off the actor (blocking I/O):
@@ -20,7 +25,8 @@ struct IndexRecovery: Sendable {
     var log: [LogEntry]
     /// Log files found, obsolete ones included (all are removed after the first commit).
     var logFiles: [String]
-    /// Why replay stopped early, per damaged file.
+    /// What is wrong with the logs, one sentence per problem (a damaged record ends the
+    /// replay; a missing or empty live log does not, there is nothing in it to skip).
     var problems: [String]
     /// Logs with bytes that were not replayed (a torn tail, or damage with possibly valid
     /// records after it): set aside as `<name>.damaged` instead of removed, so nothing
@@ -44,9 +50,13 @@ struct IndexRecovery: Sendable {
     /// it and writing its manifest, or if a power loss undid a manifest rename); the first
     /// damage in them ends the replay.
     /// - Throws: `IndexError.corrupt` naming the file if the manifest, a segment file or a
-    ///   deletion file fails verification; `IndexError.notFound` if there is no manifest.
+    ///   deletion file fails verification or is missing, or if the manifest is missing but
+    ///   segment or log files are there; `IndexError.notFound` if the directory holds nothing.
     static func read(directory: String, name: String) throws -> IndexRecovery {
-        guard let manifest = try Manifest.read(directory: directory) else { throw IndexError.notFound(name) }
+        guard let manifest = try Manifest.read(directory: directory) else {
+            guard DataDirectory.holdsIndexFiles(directory) else { throw IndexError.notFound(name) }
+            throw IndexError.corrupt("\(directory)/\(Manifest.fileName): missing, but the directory holds index files")
+        }
         let referenced = manifest.referencedFiles
         var logNumbers: [(UInt64, String)] = []
         for file in try SystemCalls.listDirectory(directory) {
@@ -74,6 +84,8 @@ struct IndexRecovery: Sendable {
                     }
                 }
                 segments.append(Segment(entry: entry, reader: reader, deletions: deletions))
+            } catch FormatError.io(let file, _, ENOENT) {
+                throw IndexError.corrupt("\(file): missing, but the manifest names it")
             } catch {
                 throw IndexError.wrap(error)
             }
@@ -82,6 +94,13 @@ struct IndexRecovery: Sendable {
             manifest: manifest, segments: segments, log: [], logFiles: [], problems: [], ignoredBytes: 0)
         // nextWALNumber is at least 1 (a new index: no log yet); 0 is read as the same.
         let live = manifest.nextWALNumber > 0 ? manifest.nextWALNumber - 1 : 0
+        // The live log's header was made durable before the manifest naming it: if the log is
+        // gone, records acknowledged since the checkpoint may be gone with it. Say so.
+        if live >= 1 && !logNumbers.contains(where: { $0.0 == live }) {
+            recovery.problems.append(
+                "\(directory)/\(WALFormat.fileName(live)): the live log is missing; writes after sequence "
+                    + "\(manifest.checkpointSequence) may be lost")
+        }
         var damaged = false
         var previous: UInt64 = 0
         for (number, file) in logNumbers.sorted(by: { $0.0 < $1.0 }) {
@@ -95,9 +114,15 @@ struct IndexRecovery: Sendable {
                 continue
             }
             let contents = try WALReader.read(path: path)
+            if number == live && contents.fileLength == 0 {
+                // Not a log torn at creation (that can only be one newer than the manifest).
+                recovery.problems.append(
+                    "\(path): the live log is empty; writes after sequence \(manifest.checkpointSequence) may be lost")
+            }
             for entry in contents.entries {
                 if entry.sequence <= previous {
-                    recovery.problems.append("\(path): sequence \(entry.sequence) follows \(previous); rest ignored")
+                    recovery.problems.append(
+                        "\(path): sequence \(entry.sequence) follows \(previous); the rest of the log is ignored")
                     recovery.damagedLogs.append(file)
                     damaged = true
                     break
@@ -106,7 +131,7 @@ struct IndexRecovery: Sendable {
                 recovery.log.append(LogEntry(file: path, entry: entry))
             }
             if let problem = contents.problem {
-                recovery.problems.append(problem)
+                recovery.problems.append(problem + "; the rest of the log is ignored")
                 recovery.ignoredBytes += contents.fileLength - contents.validLength
                 if recovery.damagedLogs.last != file { recovery.damagedLogs.append(file) }
                 damaged = true

@@ -18,6 +18,9 @@ public struct IndexStats: Sendable, Equatable {
     public var replayedRecords: Int = 0
     /// Bytes of torn or corrupt WAL tail ignored at open (0 after a clean shutdown).
     public var ignoredWALBytes: Int = 0
+    /// Problems with the write-ahead log found at open (damage, a missing or empty live
+    /// log), each also logged as a warning; 0 after a clean shutdown or a crash.
+    public var walProblems: Int = 0
     /// When the last refresh published a snapshot (nil: none since open).
     public var lastRefresh: ContinuousClock.Instant?
     /// Refreshes (commits) since open.

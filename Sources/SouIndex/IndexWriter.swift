@@ -98,6 +98,7 @@ actor IndexWriter {
         obsoleteFiles = recovery.logFiles
         damagedLogs = Set(recovery.damagedLogs)
         counters.ignoredWALBytes = recovery.ignoredBytes
+        counters.walProblems = recovery.problems.count
     }
 
     /// Opens the index in `directory`: reads and verifies it, replays the WAL, commits the
@@ -111,7 +112,7 @@ actor IndexWriter {
             throw IndexError.wrap(error)
         }
         for problem in recovery.problems {
-            options.warningHandler("index '\(name)': write-ahead log: \(problem); the rest of the log is ignored")
+            options.warningHandler("index '\(name)': write-ahead log: \(problem)")
         }
         let writer = IndexWriter(name: name, directory: directory, options: options, recovery: recovery, started: started)
         try await writer.finishOpening(replaying: recovery.log)

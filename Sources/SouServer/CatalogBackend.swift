@@ -59,6 +59,18 @@ public final class CatalogBackend: SearchBackend {
         return index
     }
 
+    /// Runs a write on the index `name`. A `DROP` (and maybe a new `CREATE`) of it while the
+    /// write waited closes the index under it: that is `NO_INDEX`, as for any later request,
+    /// not `SHUTTING_DOWN` (the daemon is not stopping).
+    private func writing<T>(_ name: String, _ write: (Index) async throws -> T) async throws -> T {
+        let index = try index(name)
+        do {
+            return try await write(index)
+        } catch IndexError.closed where catalog.index(named: name) !== index && !catalog.isClosed {
+            throw ProtocolError(.noIndex, "index '\(name)' was dropped while the request waited")
+        }
+    }
+
     private func searcher(_ name: String) throws -> Searcher {
         let index = try index(name)
         return Searcher(snapshot: index.snapshot(), parameters: parameters, boosts: index.settings.boosts)
@@ -105,15 +117,15 @@ public final class CatalogBackend: SearchBackend {
         let converted = documents.map { document in
             Document(id: document.id, fields: document.fields.map { StoredField(name: $0.name, value: $0.value) })
         }
-        try await self.index(index).add(converted)
+        try await writing(index) { try await $0.add(converted) }
     }
 
     public func delete(index: String, ids: [String]) async throws -> Int {
-        try await self.index(index).delete(ids: ids)
+        try await writing(index) { try await $0.delete(ids: ids) }
     }
 
     public func commit(index: String) async throws {
-        try await self.index(index).commit()
+        try await writing(index) { try await $0.commit() }
     }
 
     public func stats(index: String) async throws -> [(String, JSONValue)] {
@@ -125,6 +137,7 @@ public final class CatalogBackend: SearchBackend {
             ("refreshes", .int(stats.refreshes)), ("merges_done", .int(stats.mergesDone)),
             ("merges_running", .int(stats.mergesRunning)), ("generation", .int(Int(clamping: stats.generation))),
             ("replayed_records", .int(stats.replayedRecords)), ("ignored_wal_bytes", .int(stats.ignoredWALBytes)),
+            ("wal_problems", .int(stats.walProblems)),
             ("open_time_ms", .double(Self.milliseconds(stats.openTime))),
         ]
     }

@@ -1,4 +1,6 @@
 import Foundation
+import SouClient
+import Synchronization
 import SouTestSupport
 import Testing
 
@@ -118,6 +120,47 @@ import Testing
         #expect(await daemon.waitForExit() == 0)
     }
 
+    /// Writes racing `DROP`s of their index get `OK` or `NO_INDEX`, never `SHUTTING_DOWN`
+    /// (the daemon is not stopping): a write already inside the index when `DROP` closed it
+    /// used to get `ERR SHUTTING_DOWN index 'x' is closed`.
+    @Test func writesRacingADropGetNoIndex() async throws {
+        let fixture = try await DaemonFixture.start()
+        let admin = try fixture.connect()
+        #expect(try admin.request("CREATE x").isOK)
+        let tally = RaceTally()
+        let socket = fixture.socket
+        // Threads, not tasks: the writers block on their sockets.
+        let writers = (0..<3).map { writer in
+            Thread {
+                defer { tally.finished.add(1, ordering: .relaxed) }
+                guard let connection = try? SouConnection(socketPath: socket, timeout: .seconds(30)),
+                    (try? connection.request("USE x"))?.isOK == true
+                else { return tally.count("no connection") }
+                var sent = 0
+                while !tally.stop.load(ordering: .relaxed) {
+                    sent += 1
+                    let line = sent % 3 == 0 ? "COMMIT" : #"ADD {"id":"w\#(writer)-\#(sent)","body":"racing"}"#
+                    guard let reply = try? connection.request(line) else { return tally.count("connection lost") }
+                    tally.count(reply.isOK ? "OK" : reply.errorCode.map { "ERR \($0)" } ?? reply.final)
+                }
+            }
+        }
+        writers.forEach { $0.start() }
+        for _ in 0..<30 {
+            try await Task.sleep(for: .milliseconds(10))
+            #expect(try admin.request("DROP x").isOK)
+            try await Task.sleep(for: .milliseconds(10))
+            #expect(try admin.request("CREATE x").isOK)
+        }
+        tally.stop.store(true, ordering: .relaxed)
+        while tally.finished.load(ordering: .relaxed) < writers.count {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let counts = tally.replies.withLock { $0 }
+        print("replies to writes racing DROP:", counts)
+        #expect(Set(counts.keys) == ["OK", "ERR NO_INDEX"], "\(counts)")
+    }
+
     @Test func statsReportTheOpenTime() async throws {
         let fixture = try await DaemonFixture.start()
         let stats = try fixture.daemon.request("STATS").lines
@@ -126,4 +169,13 @@ import Testing
         #expect(value > 0)
         #expect(value < 60_000)
     }
+}
+
+/// What the writers of `writesRacingADropGetNoIndex` saw, and when they stop.
+private final class RaceTally: Sendable {
+    let replies = Mutex<[String: Int]>([:])
+    let stop = Atomic<Bool>(false)
+    let finished = Atomic<Int>(0)
+
+    func count(_ reply: String) { replies.withLock { $0[reply, default: 0] += 1 } }
 }
