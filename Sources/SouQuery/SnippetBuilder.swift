@@ -99,7 +99,9 @@ struct SnippetBuilder {
             // Characters and misses a term whose first letter carries a combining mark.
             guard token.term.utf8.starts(with: prefix.utf8) else { return false }
             guard let maxCharacters else { return true }
-            return token.term.count <= maxCharacters
+            // A lone CJK character, as `QueryPlan.terms` expands it: not a character that
+            // merely starts with the same bytes (a base plus a combining mark).
+            return token.term.count <= maxCharacters && token.term.first == prefix.first
         }
     }
 
@@ -170,21 +172,36 @@ struct SnippetBuilder {
         return out
     }
 
-    /// Text with line breaks, tabs, other control characters (ESC included, so a snippet
-    /// cannot drive a terminal, and callers may use them as markers) and runs of spaces
-    /// turned into single spaces.
+    /// Text with line breaks (U+0085 NEL, U+2028, U+2029 included: clients that split on
+    /// Unicode line breaks must not see a snippet end early), tabs, other control characters
+    /// (ESC included, so a snippet cannot drive a terminal, and callers may use them as
+    /// markers) and runs of spaces turned into single spaces.
     private static func oneLine(_ bytes: ArraySlice<UInt8>) -> String {
         var result = [UInt8]()
         result.reserveCapacity(bytes.count)
         var lastWasSpace = false
-        for byte in bytes {
-            let isSpace = byte <= 0x20 || byte == 0x7F
-            if isSpace {
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let byte = bytes[index]
+            // C1 controls are C2 80…9F; U+2028/U+2029 are E2 80 A8/A9.
+            var width = 0
+            if byte <= 0x20 || byte == 0x7F {
+                width = 1
+            } else if byte == 0xC2, index + 1 < bytes.endIndex, (0x80...0x9F).contains(bytes[index + 1]) {
+                width = 2
+            } else if byte == 0xE2, index + 2 < bytes.endIndex, bytes[index + 1] == 0x80,
+                bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9
+            {
+                width = 3
+            }
+            if width > 0 {
                 if !lastWasSpace { result.append(0x20) }
                 lastWasSpace = true
+                index += width
             } else {
                 result.append(byte)
                 lastWasSpace = false
+                index += 1
             }
         }
         return String(decoding: result, as: UTF8.self)

@@ -87,6 +87,41 @@ import Testing
         #expect(result.hits.first?.snippet == "a [31mred \u{1}zebra\u{2} end")
     }
 
+    /// Unicode line breaks beyond the C0 controls (NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR)
+    /// and the other C1 controls become spaces too.
+    @Test func snippetsHoldNoUnicodeLineBreaks() throws {
+        let documents = [
+            StoredDocument(id: "u", fields: [.init(name: "body", value: "第一行中文\u{2028}第二行\u{85}第三\u{2029}\u{9B}行 é")])
+        ]
+        let fixture = try SnapshotFixture(documents: documents)
+        let result = try Searcher(snapshot: fixture.snapshot).search(
+            "中文", options: .init(highlight: .init(open: "[", close: "]")))
+        #expect(result.hits.first?.snippet == "第一行[中文] 第二行 第三 行 é")
+    }
+
+    /// A lone CJK character does not match (nor highlight) the same character carrying a
+    /// combining mark: the index treats them as different characters.
+    @Test func loneCJKCharacterDoesNotHighlightItWithACombiningMark() throws {
+        let documents = [StoredDocument(id: "k", fields: [.init(name: "body", value: "中\u{0301}文 中国")])]
+        let fixture = try SnapshotFixture(documents: documents)
+        let result = try Searcher(snapshot: fixture.snapshot).search("中", options: .init(highlight: .init(open: "«", close: "»")))
+        #expect(result.hits.first?.snippet == "中\u{0301}文 «中»国")
+    }
+
+    /// `word*` expands in every script that is not CJK, also above U+2E80 (Yi, Latin
+    /// Extended-D, Deseret in plane 1).
+    @Test func prefixExpandsInScriptsAboveCJKRadicals() throws {
+        let words = ["ꀀꀁꀂ", "𐐨𐐩", "ꞵeta"]
+        let documents = words.enumerated().map { StoredDocument(id: "p\($0.offset)", fields: [.init(name: "body", value: $0.element)]) }
+        let fixture = try SnapshotFixture(documents: documents)
+        let searcher = Searcher(snapshot: fixture.snapshot)
+        for (index, prefix) in ["ꀀ*", "𐐨*", "ꞵ*"].enumerated() {
+            #expect(try searcher.search(prefix).hits.map(\.id) == ["p\(index)"], "\(prefix)")
+        }
+        #expect(try searcher.count("ꞵe*") == 1)
+        #expect(try searcher.count("ꀀꀁ*") == 1)
+    }
+
     @Test func loneCJKCharacterHighlightsOnlyThatCharacter() throws {
         let fixture = try SnapshotFixture(documents: Self.documents)
         let searcher = Searcher(snapshot: fixture.snapshot)
