@@ -19,8 +19,10 @@ public struct BM25Parameters: Sendable, Equatable {
 ///     idf           = ln(1 + (N − df + 0.5) / (df + 0.5))
 ///
 /// N is the number of live documents in the snapshot, df the live documents containing
-/// the leaf (for a phrase: the sum of its slots' idfs is used), avgdl the average length
-/// of the field over live documents that have it.
+/// the leaf — for a term union (`word*`, a lone CJK character) the documents containing any
+/// of its terms, each once; for a phrase the sum of its slots' idfs is used, each slot's df
+/// counted the same way — and avgdl the average length of the field over live documents
+/// that have it.
 public struct BM25Weight: Sendable {
     public let weight: Float  // boost · idf · (k1 + 1)
     public let k1: Float

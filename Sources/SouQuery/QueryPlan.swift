@@ -5,9 +5,11 @@ import SouIndex
 /// A parsed query bound to one snapshot: snapshot-wide BM25 statistics, computed once,
 /// and per-segment matchers built from them.
 ///
-/// Statistics count live documents only: N is the snapshot's live documents, a term's df
-/// its live documents (postings are walked in segments that have deletions), a field's
-/// average length is over live documents that have the field.
+/// Statistics count live documents only: N is the snapshot's live documents, a slot's df
+/// the live documents containing it (postings are walked in segments that have deletions;
+/// a slot that expands to several terms — `word*`, a lone CJK character — counts each
+/// document once, however many of its terms it holds), a field's average length is over
+/// live documents that have the field.
 final class QueryPlan {
     let snapshot: Snapshot
     let parameters: BM25Parameters
@@ -22,6 +24,9 @@ final class QueryPlan {
 
     private var termCache: [TermKey: [TermInfo]] = [:]
     private var weightCache: [WeightKey: BM25Weight] = [:]
+    /// One bit per document of a segment, for the union-df walk: grown once to the largest
+    /// segment, all zero between walks.
+    private var unionBits: [UInt64] = []
 
     private struct TermKey: Hashable {
         var segment: Int
@@ -131,13 +136,18 @@ final class QueryPlan {
     func weight(of leaf: QueryLeaf, field: String) throws -> BM25Weight {
         let key = WeightKey(leaf: leaf, field: field)
         if let cached = weightCache[key] { return cached }
+        // A phrase's idf is the sum of its slots' idfs; each slot's df is the number of live
+        // documents containing the slot (for an expanded slot: any of its terms).
         var idf: Float = 0
         for slot in leaf.slots {
             var df = 0
             for segment in snapshot.segments.indices {
                 guard let number = snapshot.segments[segment].reader.meta.fieldNumber(field) else { continue }
-                for info in try terms(segment: segment, field: UInt8(number), slot: slot) {
-                    df += try liveDocumentFrequency(info, segment: segment)
+                let infos = try terms(segment: segment, field: UInt8(number), slot: slot)
+                switch infos.count {
+                case 0: break
+                case 1: df += try liveDocumentFrequency(infos[0], segment: segment)
+                default: df += try liveUnionDocumentFrequency(infos, segment: segment)
                 }
             }
             idf += BM25Weight.idf(documentFrequency: df, documentCount: documentCount)
@@ -165,6 +175,51 @@ final class QueryPlan {
             try deadline.tickOrThrow()
             if !view.isDeleted(cursor.doc) { live += 1 }
             _ = cursor.next()
+        }
+        return live
+    }
+
+    /// The live documents of segment `segment` that contain at least one of `infos` (the df of
+    /// a slot that expands to several terms; summing the terms' dfs would count a document once
+    /// per term it holds and can exceed N). Doc ids only — no positions are decoded — are set
+    /// in a bitset as the postings are walked, and counted as they are first set; the bitset
+    /// is reused across walks and only its touched range is cleared. No allocation per posting.
+    ///
+    /// - Throws: `SearchError.timeout` past the deadline (ticked per posting, like the
+    ///   single-term walk); `FormatError.corrupt` for a doc id past the segment's end.
+    private func liveUnionDocumentFrequency(_ infos: [TermInfo], segment: Int) throws -> Int {
+        let view = snapshot.segments[segment]
+        let documents = view.reader.documentCount
+        let wordCount = (documents + 63) / 64
+        if unionBits.count < wordCount { unionBits = [UInt64](repeating: 0, count: wordCount) }
+        var live = 0
+        var low = Int.max
+        var high = -1
+        defer {
+            if low <= high { for word in low...high { unionBits[word] = 0 } }
+        }
+        try unionBits.withUnsafeMutableBufferPointer { bits in
+            for info in infos {
+                var cursor = view.reader.postings.cursor(for: info)
+                while cursor.doc != noMoreDocs {
+                    try deadline.tickOrThrow()
+                    let doc = cursor.doc
+                    guard Int(doc) < documents else {
+                        throw FormatError.corrupt(
+                            file: view.reader.postings.postingsFile.name,
+                            reason: "doc \(doc) past the segment's \(documents) documents")
+                    }
+                    let word = Int(doc &>> 6)
+                    let mask = UInt64(1) &<< UInt64(doc & 63)
+                    if bits[word] & mask == 0 && !view.isDeleted(doc) {
+                        bits[word] |= mask
+                        live += 1
+                        low = min(low, word)
+                        high = max(high, word)
+                    }
+                    _ = cursor.next()
+                }
+            }
         }
         return live
     }

@@ -1,4 +1,5 @@
 import Foundation
+import SouAnalysis
 import SouFormat
 import SouQuery
 import SouTestSupport
@@ -34,6 +35,138 @@ import Testing
             scores[id] = idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / averageLength))
         }
         return scores
+    }
+
+    /// One leaf of the reference: which index terms it stands for (a lone CJK character: its
+    /// unigram and bigrams, per `QuerySlot.matches`; `word*`: every word term it begins).
+    static func leafMatcher(_ text: String) -> (String) -> Bool {
+        if text.hasSuffix("*") {
+            let prefix = String(text.dropLast())
+            return { term in term.hasPrefix(prefix) }
+        }
+        let slots = Analyzer().querySlots(text)
+        precondition(slots.count == 1, "one-slot leaves only: \(text)")
+        return { term in slots[0].matches(term) }
+    }
+
+    /// The textbook formula over the analyzer's tokens of field `body`, for a one-slot leaf that
+    /// may stand for several terms: tf is the number of the field's tokens the leaf matches (the
+    /// terms' frequencies added), df the number of documents with at least one such token, the
+    /// field length its last position + 1.
+    static func referenceLeafScores(
+        _ leaf: String, documents: [StoredDocument], k1: Double = 1.2, b: Double = 0.75
+    ) -> [String: Double] {
+        let analyzer = Analyzer()
+        let matches = leafMatcher(leaf)
+        let tokenized = documents.map { document in (document.id, analyzer.tokens(document.fields[0].value)) }
+        let lengths = tokenized.map { Double(($0.1.map(\.position).max() ?? -1) + 1) }
+        let withField = lengths.filter { $0 > 0 }
+        let averageLength = withField.reduce(0, +) / Double(max(withField.count, 1))
+        let n = Double(tokenized.count)
+        let frequencies = tokenized.map { Double($0.1.filter { matches($0.term) }.count) }
+        // Distinct documents containing the leaf, however many of its terms each holds.
+        let df = Double(frequencies.filter { $0 > 0 }.count)
+        let idf = log(1 + (n - df + 0.5) / (df + 0.5))
+        var scores: [String: Double] = [:]
+        for (index, (id, _)) in tokenized.enumerated() where frequencies[index] > 0 {
+            let tf = frequencies[index]
+            scores[id] = idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * lengths[index] / averageLength))
+        }
+        return scores
+    }
+
+    /// The repro of the summed-df bug: `中` occurs only in x1, yet its expansion has three terms
+    /// (中文 中国 中心); x5's `中́` (with a combining mark) is not `中`. df(中) must be 1, so
+    /// x1 gets the larger idf and ranks first.
+    @Test func loneCharacterDfCountsDocumentsNotTerms() throws {
+        let documents = [
+            ("x1", "中文中国中心"), ("x2", "山水"), ("x3", "山河"), ("x4", "木"), ("x5", "中\u{301}文"),
+        ].map { StoredDocument(id: $0.0, fields: [StoredField(name: "body", value: $0.1)]) }
+        // N = 5, field lengths 6 2 2 1 2 (avgdl 13/5); x1: tf(中) = 3, df(中) = 1.
+        let n = 5.0
+        let averageLength = 13.0 / 5
+        func score(tf: Double, df: Double, length: Double) -> Double {
+            log(1 + (n - df + 0.5) / (df + 0.5)) * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * length / averageLength))
+        }
+        let x1 = score(tf: 1 + 1 + 1, df: 1, length: 6)  // ≈ 1.7016
+        let mountain = score(tf: 1, df: 2, length: 2)
+        #expect(abs(x1 - 1.7016) < 1e-4)
+        for segments in [1, 2] {
+            let fixture = try SnapshotFixture(documents: documents, segmentCount: segments)
+            let result = try Searcher(snapshot: fixture.snapshot).search("中 OR 山", options: .init(snippets: false))
+            #expect(result.total == 3)
+            #expect(result.hits.map(\.id).first == "x1", "segments \(segments)")
+            let scores = Dictionary(uniqueKeysWithValues: result.hits.map { ($0.id, Double($0.score)) })
+            #expect(abs((scores["x1"] ?? 0) - x1) < 1e-4, "segments \(segments): \(scores)")
+            #expect(abs((scores["x2"] ?? 0) - mountain) < 1e-4, "segments \(segments): \(scores)")
+            #expect(abs((scores["x3"] ?? 0) - mountain) < 1e-4, "segments \(segments): \(scores)")
+        }
+    }
+
+    /// Words, their prefixes and CJK text whose characters start several bigrams (also with a
+    /// combining mark on one 中, which a lone 中 must not match).
+    static let mixedPieces = [
+        "alpha", "alps", "alto", "beta", "better", "bet", "gamma", "game",
+        "中文", "中国", "中心", "中", "山水", "山河", "山", "水中", "文中国", "中\u{301}文", "大同日报", "同",
+    ]
+
+    static func mixedCorpus(seed: UInt64, count: Int = 80) -> [StoredDocument] {
+        var random = SplitMix64(seed: seed)
+        return (0..<count).map { index in
+            let length = Int(random.next() % 12) + 1
+            var text = ""
+            for piece in 0..<length {
+                // No separator joins CJK pieces into one run (more bigrams per character).
+                if piece > 0 { text += [" ", "", "，"][Int(random.next() % 3)] }
+                text += mixedPieces[Int(random.next() % UInt64(mixedPieces.count))]
+            }
+            return StoredDocument(id: "m\(index)", fields: [StoredField(name: "body", value: text)])
+        }
+    }
+
+    /// Random queries of single terms, lone CJK characters and prefixes, alone, ORed and ANDed,
+    /// over several segments with deletions: every score equals the reference sum of its
+    /// matched leaves' scores, with df the distinct live documents containing each leaf.
+    @Test func expandedLeafScoresEqualReference() throws {
+        let seed: UInt64 = 0xDF_0C
+        print("BM25Tests expanded seed", seed)
+        let documents = Self.mixedCorpus(seed: seed)
+        var random = SplitMix64(seed: seed ^ 0x5EED)
+        let deleted = Set(documents.map(\.id).filter { _ in random.next() % 5 == 0 })
+        let live = documents.filter { !deleted.contains($0.id) }
+        let leaves = ["中", "山", "文", "同", "水", "国", "al*", "bet*", "ga*", "a*", "alpha", "中文", "大同", "beta", "心"]
+        var compared = 0
+        for segments in [1, 3] {
+            let fixture = try SnapshotFixture(documents: documents, segmentCount: segments, deletedIDs: deleted)
+            let searcher = Searcher(snapshot: fixture.snapshot)
+            for round in 0..<40 {
+                let a = leaves[Int(random.next() % UInt64(leaves.count))]
+                let b = leaves[Int(random.next() % UInt64(leaves.count))]
+                let first = Self.referenceLeafScores(a, documents: live)
+                let second = Self.referenceLeafScores(b, documents: live)
+                let (query, expected): (String, [String: Double])
+                switch round % 3 {
+                case 0: (query, expected) = (a, first)
+                case 1: (query, expected) = ("\(a) OR \(b)", first.merging(second, uniquingKeysWith: +))
+                default:
+                    (query, expected) = (
+                        "\(a) \(b)",
+                        first.filter { second[$0.key] != nil }.merging(second.filter { first[$0.key] != nil }, uniquingKeysWith: +)
+                    )
+                }
+                let result = try searcher.search(query, options: SearchOptions(limit: 1000, snippets: false))
+                #expect(result.total == expected.count, "\(query) segments \(segments)")
+                #expect(Set(result.hits.map(\.id)) == Set(expected.keys), "\(query) segments \(segments)")
+                for hit in result.hits {
+                    let reference = try #require(expected[hit.id], "\(query) \(hit.id)")
+                    #expect(
+                        abs(Double(hit.score) - reference) < 1e-4 * max(1, reference),
+                        "\(query) segments \(segments) \(hit.id): \(hit.score) vs \(reference)")
+                    compared += 1
+                }
+            }
+        }
+        #expect(compared > 300)
     }
 
     @Test func singleTermScoresEqualReference() throws {

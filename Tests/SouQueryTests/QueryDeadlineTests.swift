@@ -5,6 +5,10 @@ import SouIndex
 import SouTestSupport
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The query deadline holds where no match is ever produced: phrase and AND candidate loops,
 /// live document-frequency walks and prefix expansion all stop with `SearchError.timeout`.
 @Suite struct QueryDeadlineTests {
@@ -89,6 +93,35 @@ import Testing
         let leaf = QueryLeaf(field: nil, text: "alpha", analyzer: analyzer)
         _ = try plan(nil).weight(of: leaf, field: "body")
         #expect(throws: SearchError.timeout) { try plan(Self.expired).weight(of: leaf, field: "body") }
+    }
+
+    /// A lone CJK character's df is the union of its terms' postings, walked even without
+    /// deletions; the walk ticks the deadline. The expansion is done (and cached) before the
+    /// deadline passes, so only the union walk can see it.
+    @Test func unionDocumentFrequencyWalkTimesOut() throws {
+        let fixture = try SnapshotFixture(documents: Self.documents)
+        let snapshot = Self.withoutDeletions(fixture)
+        let analyzer = Analyzer()
+        let leaf = QueryLeaf(field: nil, text: "同", analyzer: analyzer)
+        let field = UInt8(try #require(snapshot.segments[0].reader.meta.fieldNumber("body")))
+        func plan(_ deadline: ContinuousClock.Instant?) -> QueryPlan {
+            QueryPlan(
+                snapshot: snapshot, parameters: .init(), boosts: [:], analyzer: analyzer, maxExpansions: 65_536,
+                deadline: QueryDeadline(deadline))
+        }
+        // 同和 and 同市, both in every document: df is 3,000 (not 6,000), so idf is the N = df one.
+        let free = plan(nil)
+        #expect(try free.terms(segment: 0, field: field, slot: leaf.slots[0]).count == 2)
+        let weight = try free.weight(of: leaf, field: "body")
+        let expected = BM25Weight(
+            idf: BM25Weight.idf(documentFrequency: 3_000, documentCount: 3_000), boost: 1, averageLength: 1,
+            parameters: .init())
+        #expect(abs(weight.maximum - expected.maximum) < 1e-6)
+        let deadline = ContinuousClock.now + .seconds(1)
+        let late = plan(deadline)
+        _ = try late.terms(segment: 0, field: field, slot: leaf.slots[0])
+        while ContinuousClock.now < deadline { usleep(20_000) }
+        #expect(throws: SearchError.timeout) { try late.weight(of: leaf, field: "body") }
     }
 
     @Test func prefixExpansionTimesOut() throws {
