@@ -56,6 +56,45 @@ import Testing
         try await catalog.close()
     }
 
+    /// Ids are byte strings: `é` (U+00E9) and `e` + U+0301 are canonically equivalent Swift
+    /// strings but two ids, in the buffer as in the segments. Upserting one never replaces
+    /// or deletes the other; deleting one never removes the other.
+    @Test func canonicallyEquivalentIdsAreDistinct() async throws {
+        let composed = "\u{E9}"
+        let decomposed = "e\u{301}"
+        #expect(composed == decomposed)  // what made the buffer conflate them
+        let scratch = ScratchDirectory()
+        let catalog = try await IndexCatalog(dataDirectory: scratch.file("data"), options: testOptions())
+        let index = try #require(catalog.index(named: "default"))
+        func body(_ id: String) throws -> String? {
+            let found = try index.snapshot().document(id: id)
+            #expect(found.map { Array($0.id.utf8) == Array(id.utf8) } ?? true, "wrong id bytes for \(Array(id.utf8))")
+            return found?.fields.first?.value
+        }
+        // Both buffered at once.
+        try await index.add([document(composed, "composed")])
+        try await index.add([document(decomposed, "decomposed")])
+        try await index.commit()
+        #expect(try body(composed) == "composed")
+        #expect(try body(decomposed) == "decomposed")
+        #expect(index.snapshot().liveDocumentCount == 2)
+        // One committed, the other buffered, then the first upserted: one live version each.
+        try await index.add([document(decomposed, "decomposed 2")])
+        try await index.add([document(composed, "composed 2")])
+        try await index.commit()
+        #expect(try body(composed) == "composed 2")
+        #expect(try body(decomposed) == "decomposed 2")
+        #expect(index.snapshot().liveDocumentCount == 2)
+        // Deleting one while the other is buffered leaves the buffered one.
+        try await index.add([document(composed, "composed 3")])
+        #expect(try await index.delete(ids: [decomposed]) == 1)
+        try await index.commit()
+        #expect(try body(composed) == "composed 3")
+        #expect(try body(decomposed) == nil)
+        #expect(index.snapshot().liveDocumentCount == 1)
+        try await catalog.close()
+    }
+
     @Test func refreshMakesWritesVisibleWithinTheInterval() async throws {
         let scratch = ScratchDirectory()
         let catalog = try await IndexCatalog(
