@@ -63,7 +63,7 @@ public struct Searcher: Sendable {
                 SearchHit(
                     id: document.id,
                     score: entry.score,
-                    snippet: snippets?.snippet(for: document),
+                    snippet: try snippets?.snippet(for: document, deadline: deadline),
                     fields: Self.select(options.fields, from: document)
                 )
             )

@@ -37,10 +37,12 @@ struct SnippetBuilder {
         }
     }
 
-    func snippet(for document: Document) -> String {
+    /// - Throws: `SearchError.timeout` once `deadline` passes (it is ticked per token: a
+    ///   field of a megabyte is hundreds of thousands of them).
+    func snippet(for document: Document, deadline: QueryDeadline = QueryDeadline(nil)) throws -> String {
         var best: (field: StoredField, ranges: [Range<Int>])?
         for field in document.fields {
-            let ranges = matchRanges(in: field)
+            let ranges = try matchRanges(in: field, deadline: deadline)
             if ranges.count > (best?.ranges.count ?? 0) { best = (field, ranges) }
         }
         if let best { return render(best.field.value, ranges: best.ranges) }
@@ -49,7 +51,7 @@ struct SnippetBuilder {
     }
 
     /// Byte ranges (in the field's original text) of every leaf occurrence, merged and sorted.
-    func matchRanges(in field: StoredField) -> [Range<Int>] {
+    func matchRanges(in field: StoredField, deadline: QueryDeadline = QueryDeadline(nil)) throws -> [Range<Int>] {
         let applicable = leaves.filter { !$0.isEmpty && ($0.field == nil || $0.field == field.name) }
         guard !applicable.isEmpty else { return [] }
         let tokens = analyzer.tokens(field.value)
@@ -58,6 +60,7 @@ struct SnippetBuilder {
         var ranges: [Range<Int>] = []
         for leaf in applicable {
             for start in tokens {
+                try deadline.tickOrThrow()
                 guard Self.matches(leaf.slots[0], start) else { continue }
                 let first = Self.matchedRange(of: start, slot: leaf.slots[0], byPosition: byPosition)
                 var lower = first.lowerBound
@@ -142,14 +145,30 @@ struct SnippetBuilder {
             return low
         }
 
-        // Pick the first match whose window (starting a little before it) holds the most matches.
+        // The first index in the sorted, disjoint `ranges` at which `isAfter` turns true.
+        func firstRange(where isAfter: (Range<Int>) -> Bool) -> Int {
+            var low = 0
+            var high = ranges.count
+            while low < high {
+                let mid = (low + high) / 2
+                if isAfter(ranges[mid]) { high = mid } else { low = mid + 1 }
+            }
+            return low
+        }
+
+        // Pick the first match whose window (starting a little before it) holds the most
+        // matches. `ranges` are sorted and disjoint (merged), so their lower and upper bounds
+        // both ascend and a window's count is two binary searches: O(n log n) for a field
+        // with n matches, not O(n²) (20,000 matches in one field took 36 s).
         let lead = min(length / 5, 20)
         var windowStart = 0
         var bestCount = -1
         for range in ranges {
             let start = max(0, characterIndex(ofByte: range.lowerBound) - lead)
+            let startByte = boundaries[start]
             let endByte = boundaries[min(characterCount, start + length)]
-            let count = ranges.filter { $0.lowerBound >= boundaries[start] && $0.upperBound <= endByte }.count
+            let count = max(
+                0, firstRange(where: { $0.upperBound > endByte }) - firstRange(where: { $0.lowerBound >= startByte }))
             if count > bestCount {
                 bestCount = count
                 windowStart = start

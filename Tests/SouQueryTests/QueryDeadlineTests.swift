@@ -134,6 +134,49 @@ import Glibc
         #expect(throws: SearchError.timeout) { try searcher.search("pre*", options: .init(deadline: Self.expired)) }
     }
 
+    /// A snippet of a field with tens of thousands of matches ticks the deadline per token.
+    @Test func snippetBuildingTimesOut() throws {
+        let body = String(repeating: "word ", count: 20_000)
+        let document = Document(id: "big", fields: [StoredField(name: "body", value: body)])
+        let builder = SnippetBuilder(
+            query: try QueryParser().parse("word"), analyzer: Analyzer(), highlight: .init(open: "[", close: "]"), length: 30)
+        #expect(try builder.snippet(for: document).hasPrefix("[word] [word]"))
+        #expect(throws: SearchError.timeout) { try builder.snippet(for: document, deadline: QueryDeadline(Self.expired)) }
+    }
+
+    /// The window with the most matches, counted by binary search over the merged ranges,
+    /// is the one a plain count over every range picks (seeded random fields).
+    @Test func snippetWindowIsTheOneWithTheMostMatches() throws {
+        var random = SplitMix64(seed: 0x5E1EC7)
+        let builder = SnippetBuilder(
+            query: try QueryParser().parse("ab OR 中"), analyzer: Analyzer(), highlight: .init(open: "[", close: "]"), length: 12)
+        for round in 0..<300 {
+            let words = (0..<Int(random.next() % 40 + 1)).map { _ in ["ab", "cd", "中文", "x", "abab", "中"][Int(random.next() % 6)] }
+            let text = words.joined(separator: random.next() % 2 == 0 ? " " : "")
+            let ranges = try builder.matchRanges(in: StoredField(name: "body", value: text))
+            let snippet = builder.render(text, ranges: ranges)
+            // The reference: for each match, the window starting `lead` characters before it,
+            // counted by testing every range; the first best wins.
+            let characters = Array(text)
+            var offsets = [0]
+            for character in characters { offsets.append(offsets.last! + character.utf8.count) }
+            var best = -1
+            var bestStart = 0
+            for range in ranges {
+                let index = offsets.lastIndex { $0 <= range.lowerBound }!
+                let start = max(0, index - min(12 / 5, 20))
+                let endByte = offsets[min(characters.count, start + 12)]
+                let count = ranges.filter { $0.lowerBound >= offsets[start] && $0.upperBound <= endByte }.count
+                if count > best { (best, bestStart) = (count, start) }
+            }
+            #expect(snippet.hasPrefix("…") == (bestStart > 0), "round \(round): \(text) → \(snippet)")
+            let plain = snippet.replacingOccurrences(of: "[", with: "").replacingOccurrences(of: "]", with: "")
+                .replacingOccurrences(of: "…", with: "")
+            let expected = String(characters[bestStart..<min(characters.count, bestStart + 12)])
+            #expect(plain == expected.replacingOccurrences(of: "  ", with: " "), "round \(round): \(text) → \(snippet)")
+        }
+    }
+
     @Test func tickReadsTheClockFirstThenEveryInterval() {
         let never = QueryDeadline(nil)
         for _ in 0..<5_000 { #expect(!never.tick()) }
