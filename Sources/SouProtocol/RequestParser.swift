@@ -146,8 +146,14 @@ public struct RequestParser: Sendable {
                 default: throw badOption(token)
                 }
             case "hl":
-                let markers = value.split(separator: ",", maxSplits: 1, omittingEmptySubsequences: false)
-                guard markers.count == 2 else { throw badOption(token) }
+                // Exactly one comma: markers cannot contain commas (nor spaces, which end the word).
+                let markers = value.split(separator: ",", omittingEmptySubsequences: false)
+                guard markers.count == 2 else {
+                    throw ProtocolError(
+                        .syntax,
+                        "bad option '\(Self.printable(String(token)))': hl= takes two markers separated by one comma, "
+                            + "and a marker cannot contain a comma or a space; \(CommandHelp.usage("SEARCH"))")
+                }
                 parameters.highlightOpen = String(markers[0])
                 parameters.highlightClose = String(markers[1])
             default:

@@ -12,30 +12,47 @@ struct Add: ParsableCommand {
     @Argument(help: "JSON-lines files (default: standard input; - also means standard input).") var files: [String] = []
 
     func run() throws {
+        let sources = files.isEmpty ? ["-"] : files
+        // A folder is not a JSON-lines file: refuse it before sending anything.
+        for source in sources where source != "-" && FileKind(path: source) == .directory {
+            throw CLIFailure.usage("\(source): is a directory; sou add reads JSON-lines files (sou index takes folders)")
+        }
         let connection = try global.connect()
         var sender = DocumentSender(connection: connection)
-        let sources = files.isEmpty ? ["-"] : files
         for source in sources {
             let handle: FileHandle
+            let name = source == "-" ? "standard input" : source
             if source == "-" {
                 handle = FileHandle.standardInput
             } else {
-                guard let opened = FileHandle(forReadingAtPath: source) else {
-                    sender.fail("\(source): cannot open")
+                do {
+                    handle = try InputFile.open(source)
+                } catch {
+                    sender.fail("\(source): cannot open: \(InputFile.reason(error))")
                     continue
                 }
-                handle = opened
             }
-            for line in LineReader(handle: handle) where !IndexFiles.isBlank(line) {
-                try sender.add(json: line)
+            var reader = LineReader(handle: handle)
+            do {
+                while let line = try reader.next() {
+                    if !IndexFiles.isBlank(line) { try sender.add(json: line) }
+                }
+            } catch let failure as CLIFailure {
+                throw failure
+            } catch {
+                sender.fail("\(name): cannot read: \(InputFile.reason(error))")
             }
+            if source != "-" { try? handle.close() }
         }
         try sender.finish(commit: !noCommit, json: global.json)
     }
 }
 
 /// Reads a file handle line by line (`\n`, `\r\n`), in 1 MiB chunks.
-struct LineReader: Sequence, IteratorProtocol {
+///
+/// Reads with `read(upToCount:)`, which throws on an I/O error (`EISDIR` when standard
+/// input is a directory, `EIO`); `readData(ofLength:)` would trap.
+struct LineReader {
     let handle: FileHandle
     var buffer: [UInt8] = []
     var start = 0
@@ -45,7 +62,10 @@ struct LineReader: Sequence, IteratorProtocol {
         self.handle = handle
     }
 
-    mutating func next() -> String? {
+    /// The next line, or nil at the end of the input.
+    ///
+    /// - Throws: the read error; the lines before it were returned.
+    mutating func next() throws -> String? {
         while true {
             if let newline = buffer[start...].firstIndex(of: 10) {
                 var end = newline
@@ -62,8 +82,11 @@ struct LineReader: Sequence, IteratorProtocol {
             }
             buffer.removeFirst(start)
             start = 0
-            let chunk = handle.readData(ofLength: 1 << 20)
-            if chunk.isEmpty { done = true } else { buffer.append(contentsOf: chunk) }
+            if let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+                buffer.append(contentsOf: chunk)
+            } else {
+                done = true
+            }
         }
     }
 }

@@ -11,6 +11,8 @@ struct Delete: ParsableCommand {
     }
 
     func run() throws {
+        // Each id must stay one word of the request line: "ca cb" would delete ca and cb.
+        for id in ids { try RequestWords.checkID(id) }
         let reply = try Reply.check(try Reply.call(try global.connect(), "DELETE " + ids.joined(separator: " ")))
         let deleted = reply["deleted"] as? Int ?? 0
         if global.json { printJSON(["deleted": deleted]) } else { print("\(deleted) deleted") }

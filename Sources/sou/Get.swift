@@ -8,6 +8,7 @@ struct Get: ParsableCommand {
     @Argument(help: "The document id.") var id: String
 
     func run() throws {
+        try RequestWords.checkID(id)
         let reply = try Reply.check(try Reply.call(try global.connect(), "GET \(id)"))
         printJSON(reply["document"] ?? [:])
     }

@@ -27,8 +27,9 @@ struct GlobalOptions: ParsableArguments {
 
     /// Connects, switches to JSON replies and to `--index`.
     ///
-    /// - Throws: `CLIFailure.unreachable` or `.server`.
+    /// - Throws: `CLIFailure.usage` (an `--index` that is not one word), `.unreachable` or `.server`.
     func connect() throws -> SouConnection {
+        if let index { try RequestWords.checkIndexName(index) }
         let connection: SouConnection
         do {
             connection = try SouConnection(socketPath: socketPath)

@@ -37,7 +37,11 @@ struct IndexFiles: ParsableCommand {
                 let root = URL(fileURLWithPath: path).standardizedFileURL.path
                 let relatives = ((try? FileManager.default.subpathsOfDirectory(atPath: root)) ?? []).sorted()
                 for relative in relatives {
-                    if let entry = Self.entry(path: root + "/" + relative, id: relative) { entries.append(entry) }
+                    // Only regular files are read: a folder named x.jsonl is walked (its files
+                    // are listed here too), never opened as a file; a FIFO would block.
+                    let file = root + "/" + relative
+                    guard FileKind(path: file) == .regular else { continue }
+                    if let entry = Self.entry(path: file, id: relative) { entries.append(entry) }
                 }
             } else if let entry = Self.entry(path: path, id: URL(fileURLWithPath: path).lastPathComponent) {
                 entries.append(entry)
@@ -48,17 +52,31 @@ struct IndexFiles: ParsableCommand {
         sender.expectedTotal = entries.allSatisfy { !$0.isJSONLines } ? entries.count : nil
         for entry in entries {
             if entry.isJSONLines {
-                guard let handle = FileHandle(forReadingAtPath: entry.path) else {
-                    sender.fail("\(entry.path): cannot read")
+                let handle: FileHandle
+                do {
+                    handle = try InputFile.open(entry.path)
+                } catch {
+                    sender.fail("\(entry.path): cannot read: \(InputFile.reason(error))")
                     continue
                 }
-                for line in LineReader(handle: handle) where !Self.isBlank(line) {
-                    try sender.add(json: line)
+                defer { try? handle.close() }
+                var reader = LineReader(handle: handle)
+                do {
+                    while let line = try reader.next() {
+                        if !Self.isBlank(line) { try sender.add(json: line) }
+                    }
+                } catch let failure as CLIFailure {
+                    throw failure
+                } catch {
+                    sender.fail("\(entry.path): cannot read: \(InputFile.reason(error))")
                 }
                 continue
             }
-            guard let data = FileManager.default.contents(atPath: entry.path) else {
-                sender.fail("\(entry.path): cannot read")
+            let data: Data
+            do {
+                data = try InputFile.contents(entry.path)
+            } catch {
+                sender.fail("\(entry.path): cannot read: \(InputFile.reason(error))")
                 continue
             }
             let text = String(decoding: data, as: UTF8.self)

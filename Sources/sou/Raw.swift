@@ -35,11 +35,22 @@ struct Raw: ParsableCommand {
             }
             batch = []
         }
-        for line in LineReader(handle: FileHandle.standardInput) {
-            batch.append(line)
-            if batch.count >= 100 { try flush() }
+        var reader = LineReader(handle: FileHandle.standardInput)
+        var readError: Error?
+        do {
+            while let line = try reader.next() {
+                batch.append(line)
+                if batch.count >= 100 { try flush() }
+            }
+        } catch let failure as CLIFailure {
+            throw failure
+        } catch {
+            readError = error
         }
         try flush()
+        if let readError {
+            throw CLIFailure.usage("standard input: cannot read: \(InputFile.reason(readError))")
+        }
         if errors > 0 { throw CLIFailure.server("\(errors) requests failed") }
     }
 }

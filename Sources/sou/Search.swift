@@ -20,6 +20,8 @@ struct Search: ParsableCommand {
     }
 
     func run() throws {
+        // "title body" would become `fields=title` and a query starting with "body".
+        if let fields { try RequestWords.checkFields(fields) }
         let connection = try global.connect()
         var line = "SEARCH limit=\(limit) offset=\(offset) snippet=\(noSnippet ? "off" : "on")"
         line += " hl=\(Colour.openMarker),\(Colour.closeMarker)"

@@ -72,6 +72,23 @@ import Testing
         #expect(code("SEARCH hl=x foo") == .syntax)
     }
 
+    /// Markers cannot contain commas: `hl=<<,>>,x` is not the close marker `>>,x`.
+    @Test func highlightMarkersWithAnExtraCommaAreRefused() throws {
+        #expect(code("SEARCH hl=<<,>>,x line") == .syntax)
+        #expect(code("SEARCH hl=,,, line") == .syntax)
+        #expect(code("SEARCH hl=a,b, line") == .syntax)
+        #expect(throws: ProtocolError.self) { try parse("SEARCH hl=<<,>>,x line") }
+        do {
+            _ = try parse("SEARCH hl=<<,>>,x line")
+        } catch {
+            #expect(error.message.contains("comma"), "\(error.message)")
+        }
+        #expect(
+            try parse("SEARCH hl=<<,>> line")
+                == .search(SearchParameters(query: "line", highlightOpen: "<<", highlightClose: ">>")))
+        #expect(try parse("SEARCH hl=, line") == .search(SearchParameters(query: "line", highlightOpen: "", highlightClose: "")))
+    }
+
     @Test func documentCommands() throws {
         #expect(try parse("GET a1") == .get("a1"))
         #expect(try parse("DELETE a1 b2") == .delete(["a1", "b2"]))

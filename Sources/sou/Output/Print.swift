@@ -2,7 +2,8 @@ import Foundation
 
 /// Writes a line to standard error.
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    // The throwing write: the old `write(_:)` traps when standard error is closed.
+    try? FileHandle.standardError.write(contentsOf: Data((text + "\n").utf8))
 }
 
 /// Prints one JSON value as a compact line.

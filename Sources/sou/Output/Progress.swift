@@ -32,12 +32,13 @@ struct Progress {
             bar = "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] "
         }
         let errorText = errors > 0 ? "  \(errors) errors" : ""
-        FileHandle.standardError.write(Data("\r\u{1B}[K\(bar)\(documents) docs  \(rates)\(errorText)".utf8))
+        try? FileHandle.standardError.write(
+            contentsOf: Data("\r\u{1B}[K\(bar)\(documents) docs  \(rates)\(errorText)".utf8))
     }
 
     /// Clears the progress line.
     func finish() {
         guard enabled else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        try? FileHandle.standardError.write(contentsOf: Data("\r\u{1B}[K".utf8))
     }
 }
