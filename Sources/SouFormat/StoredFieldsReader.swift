@@ -112,8 +112,17 @@ public final class StoredFieldsReader: @unchecked Sendable {
             let middle = (low + high) / 2
             if try entry(middle).firstDocID <= docID { low = middle + 1 } else { high = middle }
         }
+        // init checked that block 0 starts at document 0 and that first IDs increase, but the
+        // index is read again from the mapping, whose bytes can change on disk after that check
+        // (the CRC runs once, on open); so does every use of an entry below.
         let block = low - 1
+        guard block >= 0 else {
+            throw FormatError.corrupt(file: name, reason: "no block holds document \(docID) (block 0 starts after it)")
+        }
         let first = try entry(block).firstDocID
+        guard first <= docID else {
+            throw FormatError.corrupt(file: name, reason: "block \(block) starts at document \(first), after \(docID)")
+        }
         let raw = try inflatedBlock(block)
         return try raw.withUnsafeBytes { bytes in
             var reader = ByteReader(bytes, file: name)
@@ -139,7 +148,15 @@ public final class StoredFieldsReader: @unchecked Sendable {
     private func inflatedBlock(_ block: Int) throws -> [UInt8] {
         if let cached = lastBlock.withLock({ $0 }), cached.block == block { return cached.bytes }
         let entry = try entry(block)
-        // init checked that blocks are contiguous and end at indexOffset.
+        // init checked that blocks are contiguous, end at indexOffset and cannot inflate to more
+        // than deflate allows; the entry was read again from the mapping since, so check that it
+        // still lies within the blocks and bounds the allocation.
+        let blocksEnd = UInt64(indexOffset)
+        guard entry.offset <= blocksEnd, UInt64(entry.compressedSize) <= blocksEnd - entry.offset,
+            UInt64(entry.rawSize) <= UInt64(entry.compressedSize) * UInt64(StoredFieldsLayout.maximumExpansion)
+        else {
+            throw FormatError.corrupt(file: name, reason: "block \(block) entry \(entry) lies outside the blocks")
+        }
         let start = Int(entry.offset)
         let compressed = UnsafeRawBufferPointer(rebasing: body[start..<(start + Int(entry.compressedSize))])
         let raw = try Zlib.decompress(compressed, originalSize: Int(entry.rawSize))

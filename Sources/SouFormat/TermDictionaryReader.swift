@@ -119,15 +119,23 @@ public final class TermDictionaryReader: @unchecked Sendable {
 
     // MARK: - Blocks
 
-    /// A reader confined to block `block`'s bytes.
+    /// A reader confined to block `block` (in `0..<blockCount`)'s bytes.
+    ///
+    /// - Throws: `FormatError.corrupt` if the block's offsets are out of order or past the index.
     private func blockReader(_ block: Int) throws -> ByteReader {
-        let start = Int(body.loadUnaligned(fromByteOffset: indexOffset + block * 8, as: UInt64.self).littleEndian)
+        let start = body.loadUnaligned(fromByteOffset: indexOffset + block * 8, as: UInt64.self).littleEndian
         let end =
             block + 1 < blockCount
-            ? Int(body.loadUnaligned(fromByteOffset: indexOffset + (block + 1) * 8, as: UInt64.self).littleEndian)
-            : indexOffset
-        // init checked 0 = offset[0] < offset[1] < … < indexOffset.
-        return ByteReader(UnsafeRawBufferPointer(rebasing: body[start..<end]), file: name)
+            ? body.loadUnaligned(fromByteOffset: indexOffset + (block + 1) * 8, as: UInt64.self).littleEndian
+            : UInt64(indexOffset)
+        // init checked 0 = offset[0] < offset[1] < … < indexOffset, but these offsets are read again
+        // from the mapping, whose bytes can change on disk after that check (the CRC runs once,
+        // on open): check them again before they slice the mapping.
+        guard start <= end, end <= UInt64(indexOffset) else {
+            throw FormatError.corrupt(
+                file: name, reason: "block \(block) spans \(start)..<\(end), outside the blocks (0..<\(indexOffset))")
+        }
+        return ByteReader(UnsafeRawBufferPointer(rebasing: body[Int(start)..<Int(end)]), file: name)
     }
 
     /// Binary search: the last block whose first key is ≤ `target`, or -1 if `target` sorts
