@@ -41,6 +41,7 @@ struct ConnectionHandler: Sendable {
             logger.notice("refused connection", metadata: ["reason": "\(error.code.rawValue)"])
             try? await connection.executeThenClose { _, outbound in
                 try await outbound.write(ByteBuffer(string: Response.error(error).encodedText()))
+                await Self.flush(connection)
             }
             return
         }
@@ -55,25 +56,54 @@ struct ConnectionHandler: Sendable {
         logger.debug("connection opened", metadata: ["uid": "\(peer.map { String($0.uid) } ?? "?")"])
         do {
             try await connection.executeThenClose { inbound, outbound in
+                // Once shutdown begins, the socket is no longer read (its input side is
+                // closed) and every batch already read is answered, each request with
+                // SHUTTING_DOWN; then the inbound stream ends and the connection closes.
+                var draining = false
+                /// - Returns: false if the input side could not be closed: then end now.
+                func drain() async -> Bool {
+                    guard !draining else { return true }
+                    draining = true
+                    do {
+                        try await connection.channel.close(mode: .input)
+                        return true
+                    } catch {
+                        return false
+                    }
+                }
                 for try await batch in inbound {
-                    guard registry.markBusy(id) else {
+                    guard !draining, registry.markBusy(id) else {
                         // Read but not started: tell the client each was not run.
                         let refusal = Response.error(ProtocolError(.shuttingDown, "the daemon is shutting down; not run"))
                         let text = String(repeating: refusal.encoded(json: session.json), count: batch.count)
                         try await outbound.write(ByteBuffer(string: text))
-                        break
+                        if await drain() { continue } else { break }
                     }
                     // Suspends while the client does not read its replies (backpressure).
                     let close = try await answer(batch, session: &session) { text in
                         try await outbound.write(ByteBuffer(string: text))
                     }
-                    if close { break }
-                    guard registry.markIdle(id) else { break }
+                    if close && !registry.isShuttingDown { break }  // QUIT
+                    if close || !registry.markIdle(id), await !drain() { break }
                 }
+                await Self.flush(connection)
             }
         } catch {
             logger.debug("connection ended", metadata: ["error": "\(error)"])
         }
+    }
+
+    /// Waits until every reply handed to the socket is written.
+    ///
+    /// `executeThenClose` closes the channel as soon as its closure returns, and a write
+    /// returns once queued, not written: without this, the replies still queued (most of a
+    /// few large ones) were dropped when the client half-closed (`printf … | socat`), sent
+    /// `QUIT`, or shutdown began (apple/swift-nio#2795). An empty write completes after
+    /// every write queued before it (NIO completes writes in order); closing the output
+    /// side would not wait once the input is closed. A client that never reads keeps this
+    /// waiting until it goes away or the shutdown timeout closes every connection.
+    static func flush(_ connection: NIOAsyncChannel<[Frame], ByteBuffer>) async {
+        try? await connection.channel.writeAndFlush(ByteBuffer())
     }
 
     /// Runs every request of one batch in order and hands their replies to `send`, in

@@ -86,6 +86,49 @@ import Glibc
         }
     }
 
+    /// Requests the daemon read in separate batches while a request was running (here: a
+    /// search stuck writing to a client that does not read yet) are each answered
+    /// `SHUTTING_DOWN` after SIGTERM and not run; they used to get no reply at all.
+    @Test func batchesReadBeforeSigtermAreAnsweredNotRun() async throws {
+        let fixture = try await DaemonFixture.start(["--shutdown-timeout-ms", "20000"])
+        let loader = try fixture.connect()
+        let filler = String(repeating: "lorem ipsum dolor ", count: 5_600)
+        let adds = (0..<25).map { #"ADD {"id":"b\#($0)","body":"\#(filler)"}"# }
+        try loader.write(Array((adds.joined(separator: "\n") + "\nCOMMIT\n").utf8))
+        for _ in 0...adds.count { #expect(try loader.readResponse().isOK) }
+
+        let client = try fixture.connect()
+        // About 2.5 MB of reply each: the first fills the socket and the write buffer.
+        try client.write(Array("SEARCH limit=25 fields=* lorem\nSEARCH limit=25 fields=* lorem\n".utf8))
+        try await Task.sleep(for: .milliseconds(300))
+        try client.send("PING")
+        try await Task.sleep(for: .milliseconds(200))
+        try client.send(#"ADD {"id":"late","body":"sent before the signal"}"#)
+        try await Task.sleep(for: .milliseconds(300))
+        fixture.daemon.kill(signal: SIGTERM)
+        try await Task.sleep(for: .milliseconds(300))
+
+        var finals: [String] = []
+        while true {
+            do {
+                let response = try client.readResponse()
+                finals.append(response.errorCode ?? response.final)
+            } catch {
+                finals.append("\(error)")
+                break
+            }
+        }
+        #expect(finals.count == 5, "\(finals)")
+        #expect(finals.first?.hasPrefix("OK hits=25") == true, "\(finals)")
+        #expect(Array(finals.dropFirst().prefix(3)) == ["SHUTTING_DOWN", "SHUTTING_DOWN", "SHUTTING_DOWN"], "\(finals)")
+        #expect(await fixture.daemon.waitForExit() == 0, "\(fixture.daemon.log())")
+        let again = try await DaemonProcess.start(dataDirectory: fixture.daemon.dataDirectory, socket: fixture.socket)
+        #expect(try again.request("GET late").errorCode == "NOT_FOUND")
+        #expect(try again.request("COUNT lorem").final == "OK 25")
+        again.kill(signal: SIGTERM)
+        #expect(await again.waitForExit() == 0)
+    }
+
     /// SIGTERM with an idle client, a client that never reads its replies, and a client
     /// streaming writes: exit 0 (after at most the shutdown timeout), and after a restart
     /// the index holds exactly the documents that were acknowledged.

@@ -24,6 +24,31 @@ import Testing
     /// The hits request `index` of the hog asks for (so its replies can be told apart).
     static func limit(_ index: Int) -> Int { documentCount - index % 7 }
 
+    /// A client that sends its requests and shuts down its write side (`printf … | socat`)
+    /// gets every reply in full, however large, and so does one that ends with QUIT: the
+    /// replies still queued for the socket used to be dropped when the connection closed.
+    @Test func everyReplyArrivesBeforeTheConnectionCloses() async throws {
+        let fixture = try await DaemonFixture.start()
+        let loader = try fixture.connect(timeout: .seconds(60))
+        let adds = (0..<Self.documentCount).map { #"ADD {"id":"d\#($0)","body":"w \#($0) \#(Self.filler)"}"# }
+        try loader.write(Array((adds.joined(separator: "\n") + "\nCOMMIT\n").utf8))
+        for _ in 0...Self.documentCount { #expect(try loader.readResponse().isOK) }
+        let search = "SEARCH limit=\(Self.documentCount) snippet=off fields=* w\n"
+        for ending in ["", "QUIT\n"] {
+            let client = try fixture.connect(timeout: .seconds(60))
+            try client.write(Array((String(repeating: search, count: 3) + ending).utf8))
+            client.shutdownWrite()
+            try await Task.sleep(for: .milliseconds(500))  // the daemon sees the end of input first
+            for _ in 0..<3 {
+                let reply = try client.readResponse()
+                #expect(reply.final.hasPrefix("OK hits=\(Self.documentCount) "), "\(reply.final)")
+                #expect(reply.lines.count == 2 * Self.documentCount)
+            }
+            if !ending.isEmpty { #expect(try client.readResponse().final == "OK bye") }
+            #expect(try client.readLine() == nil)
+        }
+    }
+
     @Test func pipelinedHugeRepliesToAClientThatDoesNotReadStayBounded() async throws {
         let fixture = try await DaemonFixture.start()
         let loader = try fixture.connect(timeout: .seconds(60))
