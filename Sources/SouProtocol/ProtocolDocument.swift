@@ -39,6 +39,11 @@ public struct ProtocolDocument: Sendable, Equatable {
         guard let dictionary = object as? [String: Any] else {
             throw ProtocolError(.badDocument, "expected a JSON object like {\"id\":\"a1\",\"body\":\"…\"}")
         }
+        // Foundation keeps the last of repeated keys silently; a document that names its id
+        // or a field twice is ambiguous, so it is refused.
+        guard topLevelKeyCount(json) == dictionary.count else {
+            throw ProtocolError(.badDocument, "a key appears twice in the object (each of id and the fields once)")
+        }
         var id: String?
         var fields: [(name: String, value: String)] = []
         for (name, value) in dictionary {
@@ -54,6 +59,46 @@ public struct ProtocolDocument: Sendable, Equatable {
         }
         fields.sort { order($0.name, before: $1.name) }
         return ProtocolDocument(id: id, fields: fields)
+    }
+
+    /// The number of members of the top-level object of `json`, which must be valid JSON
+    /// text holding an object: each string that follows its `{` or a `,` at depth 1 is a key.
+    static func topLevelKeyCount(_ json: some Collection<UInt8>) -> Int {
+        var depth = 0
+        var inString = false
+        var escaped = false
+        var expectingKey = false
+        var count = 0
+        for byte in json {
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""):
+                inString = true
+                if depth == 1 && expectingKey {
+                    count += 1
+                    expectingKey = false
+                }
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                depth += 1
+                expectingKey = depth == 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                depth -= 1
+            case UInt8(ascii: ","):
+                expectingKey = depth == 1
+            default:
+                break
+            }
+        }
+        return count
     }
 
     /// Returns why `id` cannot be a document id, or nil when it can.

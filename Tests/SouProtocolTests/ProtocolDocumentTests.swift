@@ -28,6 +28,23 @@ import Testing
         #expect(parsed.fields.map(\.name) == ["title", "body", "a", "b"])
     }
 
+    /// Foundation keeps the last of repeated keys; a document with a key twice is refused.
+    @Test(arguments: [
+        #"{"id":"x1","id":"x2"}"#, #"{"id":"z","title":"a","title":"b"}"#,
+        #"{"id":"w","ti\u0074le":"a","title":"b"}"#, #" { "id" : "v" , "body" : "{\"id\":[1,\"x\"]}", "id":"v" } "#,
+    ])
+    func repeatedKeysAreRefused(json: String) {
+        #expect(throws: ProtocolError.self) { try ProtocolDocument.parse(json: Array(json.utf8)) }
+    }
+
+    @Test func keysAreCountedAtTheTopLevelOnly() throws {
+        let json = #"{"id":"a,\"b\":","body":"{\"id\":\"c\"} [\"d\",\"e\"]","title":"x\\"}"#
+        #expect(ProtocolDocument.topLevelKeyCount(Array(json.utf8)) == 3)
+        let parsed = try ProtocolDocument.parse(json: Array(json.utf8))
+        #expect(parsed.id == #"a,"b":"#)
+        #expect(parsed.fields.map(\.name) == ["title", "body"])
+    }
+
     @Test func idRules() {
         #expect(ProtocolDocument.validate(id: "ok-1/路径.txt") == nil)
         #expect(ProtocolDocument.validate(id: "") != nil)
