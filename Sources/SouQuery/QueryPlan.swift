@@ -21,6 +21,9 @@ final class QueryPlan {
     let documentCount: Int
     /// Every field name in any segment of the snapshot, sorted.
     let allFields: [String]
+    /// False for a plan that only counts matches (`COUNT`): no statistics are gathered
+    /// (no live-df or union-df postings walks), every weight is a placeholder.
+    let scoring: Bool
 
     private var termCache: [TermKey: [TermInfo]] = [:]
     private var weightCache: [WeightKey: BM25Weight] = [:]
@@ -41,9 +44,10 @@ final class QueryPlan {
 
     init(
         snapshot: Snapshot, parameters: BM25Parameters, boosts: [String: Float], analyzer: Analyzer, maxExpansions: Int,
-        deadline: QueryDeadline = QueryDeadline(nil)
+        deadline: QueryDeadline = QueryDeadline(nil), scoring: Bool = true
     ) {
         self.deadline = deadline
+        self.scoring = scoring
         self.snapshot = snapshot
         self.parameters = parameters
         self.boosts = boosts
@@ -134,6 +138,9 @@ final class QueryPlan {
 
     /// The BM25 weight of `leaf` in field `field`, from snapshot-wide statistics.
     func weight(of leaf: QueryLeaf, field: String) throws -> BM25Weight {
+        guard scoring else {
+            return BM25Weight(idf: 0, boost: 1, averageLength: 1, parameters: parameters)
+        }
         let key = WeightKey(leaf: leaf, field: field)
         if let cached = weightCache[key] { return cached }
         // A phrase's idf is the sum of its slots' idfs; each slot's df is the number of live
@@ -191,6 +198,10 @@ final class QueryPlan {
         let view = snapshot.segments[segment]
         let documents = view.reader.documentCount
         let wordCount = (documents + 63) / 64
+        // Few postings in all (rare terms in a large segment): sort their doc ids instead of
+        // zero-filling a bitset of the whole segment.
+        let postings = infos.reduce(0) { $0 + Int($1.documentFrequency) }
+        if postings < wordCount { return try liveUnionDocumentFrequencyBySorting(infos, segment: segment, postings: postings) }
         if unionBits.count < wordCount { unionBits = [UInt64](repeating: 0, count: wordCount) }
         var live = 0
         var low = Int.max
@@ -220,6 +231,29 @@ final class QueryPlan {
                     _ = cursor.next()
                 }
             }
+        }
+        return live
+    }
+
+    /// `liveUnionDocumentFrequency` for few postings: their live doc ids, sorted, counted once each.
+    private func liveUnionDocumentFrequencyBySorting(_ infos: [TermInfo], segment: Int, postings: Int) throws -> Int {
+        let view = snapshot.segments[segment]
+        var docs: [UInt32] = []
+        docs.reserveCapacity(postings)
+        for info in infos {
+            var cursor = view.reader.postings.cursor(for: info)
+            while cursor.doc != noMoreDocs {
+                try deadline.tickOrThrow()
+                if !view.isDeleted(cursor.doc) { docs.append(cursor.doc) }
+                _ = cursor.next()
+            }
+        }
+        docs.sort()
+        var live = 0
+        var previous: UInt32?
+        for doc in docs where doc != previous {
+            live += 1
+            previous = doc
         }
         return live
     }

@@ -77,7 +77,7 @@ public struct Searcher: Sendable {
     ///   `FormatError` as `search`.
     public func count(_ text: String, deadline: ContinuousClock.Instant? = nil) throws -> Int {
         let query = try parser.parse(text)
-        let plan = makePlan(QueryDeadline(deadline))
+        let plan = makePlan(QueryDeadline(deadline), scoring: false)
         var total = 0
         try forEachLiveMatch(of: query, plan: plan) { _, _, _ in total += 1 }
         return total
@@ -88,10 +88,10 @@ public struct Searcher: Sendable {
         try snapshot.document(id: id)
     }
 
-    private func makePlan(_ deadline: QueryDeadline) -> QueryPlan {
+    private func makePlan(_ deadline: QueryDeadline, scoring: Bool = true) -> QueryPlan {
         QueryPlan(
             snapshot: snapshot, parameters: parameters, boosts: boosts, analyzer: analyzer,
-            maxExpansions: maxExpansions, deadline: deadline
+            maxExpansions: maxExpansions, deadline: deadline, scoring: scoring
         )
     }
 

@@ -67,6 +67,8 @@ struct ConnectionHandler: Sendable {
                     do {
                         try await connection.channel.close(mode: .input)
                         return true
+                    } catch ChannelError.inputClosed {
+                        return true  // the client half-closed: the stream ends after what was read
                     } catch {
                         return false
                     }
@@ -83,7 +85,7 @@ struct ConnectionHandler: Sendable {
                     let close = try await answer(batch, session: &session) { text in
                         try await outbound.write(ByteBuffer(string: text))
                     }
-                    if close && !registry.isShuttingDown { break }  // QUIT
+                    if session.ended { break }  // QUIT: nothing after `OK bye`
                     if close || !registry.markIdle(id), await !drain() { break }
                 }
                 await Self.flush(connection)
@@ -170,6 +172,7 @@ struct ConnectionHandler: Sendable {
             index += 1
             emit(response, into: &output, session: session)
             if response.closesConnection {
+                session.ended = true
                 try await send(output)
                 return true
             }

@@ -6,6 +6,8 @@ public struct Session: Sendable {
     public var json: Bool = false
     /// The peer's credentials, when the platform reports them.
     public var peer: PeerCredentials?
+    /// Set once a reply that ends the connection (`QUIT`'s `OK bye`) was made.
+    public var ended = false
 
     /// - Parameter peer: the peer's credentials.
     public init(peer: PeerCredentials? = nil) {

@@ -89,7 +89,8 @@ import Glibc
     /// Requests the daemon read in separate batches while a request was running (here: a
     /// search stuck writing to a client that does not read yet) are each answered
     /// `SHUTTING_DOWN` after SIGTERM and not run; they used to get no reply at all.
-    @Test func batchesReadBeforeSigtermAreAnsweredNotRun() async throws {
+    @Test(arguments: [false, true])
+    func batchesReadBeforeSigtermAreAnsweredNotRun(halfClose: Bool) async throws {
         let fixture = try await DaemonFixture.start(["--shutdown-timeout-ms", "20000", "--query-timeout-ms", "60000"])
         let loader = try fixture.connect()
         let filler = String(repeating: "lorem ipsum dolor ", count: 5_600)
@@ -111,6 +112,8 @@ import Glibc
         try client.send("PING")
         try await Task.sleep(for: .milliseconds(500))
         try client.send(#"ADD {"id":"late","body":"sent before the signal"}"#)
+        // A client that half-closes (printf … | socat) is answered the same way.
+        if halfClose { client.shutdownWrite() }
         try await Task.sleep(for: .milliseconds(500))
         fixture.daemon.kill(signal: SIGTERM)
         try await Task.sleep(for: .milliseconds(300))
@@ -141,6 +144,34 @@ import Glibc
         #expect(try again.request("COUNT lorem").final == "OK 25")
         again.kill(signal: SIGTERM)
         #expect(await again.waitForExit() == 0)
+    }
+
+    /// A QUIT whose `OK bye` waits for the client when SIGTERM comes: nothing follows it.
+    @Test func quitRacingSigtermEndsWithOKBye() async throws {
+        let fixture = try await DaemonFixture.start(["--shutdown-timeout-ms", "20000", "--query-timeout-ms", "60000"])
+        let loader = try fixture.connect()
+        let filler = String(repeating: "lorem ipsum dolor ", count: 5_600)
+        let adds = (0..<25).map { #"ADD {"id":"q\#($0)","body":"\#(filler)"}"# }
+        try loader.write(Array((adds.joined(separator: "\n") + "\nCOMMIT\n").utf8))
+        for _ in 0...adds.count { #expect(try loader.readResponse().isOK) }
+        let client = try fixture.connect()
+        let before = try ReplyBackpressureTests.requestCount(loader)
+        try client.write(Array("SEARCH limit=25 snippet=off fields=* lorem\nQUIT\n".utf8))
+        var polls = 0  // until both ran: the search and QUIT (plus each STATS)
+        while try ReplyBackpressureTests.requestCount(loader) < before + polls + 3, polls < 500 {
+            polls += 1
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        try client.send("PING")
+        try await Task.sleep(for: .milliseconds(500))
+        fixture.daemon.kill(signal: SIGTERM)
+        try await Task.sleep(for: .milliseconds(300))
+        var finals: [String] = []
+        while let response = try? client.readResponse() { finals.append(response.errorCode ?? response.final) }
+        #expect(polls < 500)
+        #expect(finals.count == 2 && finals.first?.hasPrefix("OK hits=25 ") == true, "\(finals)")
+        #expect(finals.last == "OK bye", "\(finals)")
+        #expect(await fixture.daemon.waitForExit() == 0, "\(fixture.daemon.log())")
     }
 
     /// SIGTERM with an idle client, a client that never reads its replies, and a client

@@ -1,7 +1,7 @@
 import Foundation
 import SouAnalysis
 import SouFormat
-import SouQuery
+@testable import SouQuery
 import SouTestSupport
 import Testing
 
@@ -101,6 +101,27 @@ import Testing
             #expect(abs((scores["x2"] ?? 0) - mountain) < 1e-4, "segments \(segments): \(scores)")
             #expect(abs((scores["x3"] ?? 0) - mountain) < 1e-4, "segments \(segments): \(scores)")
         }
+    }
+
+    /// The same statistics when the expanded terms have few postings in a large segment (the
+    /// union df then sorts doc ids instead of filling a bitset), with deletions, and COUNT
+    /// (which gathers no statistics) agrees on the total.
+    @Test func loneCharacterDfInALargeSegmentWithFewPostings() throws {
+        let filler = (0..<2_000).map { StoredDocument(id: "f\($0)", fields: [StoredField(name: "body", value: "filler \($0 % 7)")]) }
+        let rare = [("r1", "中文中国"), ("r2", "中心"), ("r3", "中国"), ("gone", "中文")]
+            .map { StoredDocument(id: $0.0, fields: [StoredField(name: "body", value: $0.1)]) }
+        let fixture = try SnapshotFixture(documents: filler + rare, deletedIDs: ["gone"])
+        let searcher = Searcher(snapshot: fixture.snapshot)
+        let result = try searcher.search("中", options: .init(snippets: false))
+        #expect(Set(result.hits.map(\.id)) == ["r1", "r2", "r3"])
+        #expect(try searcher.count("中") == 3)
+        // df(中) = 3 live documents (not 5 postings of 中文, 中国, 中心), N = 2,003.
+        let expectedIDF = log(1 + (2_003.0 - 3 + 0.5) / (3 + 0.5))
+        let weight = try QueryPlan(
+            snapshot: fixture.snapshot, parameters: .init(), boosts: [:], analyzer: Analyzer(), maxExpansions: 1_000
+        ).weight(of: QueryLeaf(field: nil, text: "中", analyzer: Analyzer()), field: "body")
+        let idf = Double(weight.weight) / Double(BM25Parameters().k1 + 1)  // boost 1
+        #expect(abs(idf - expectedIDF) < 1e-4, "\(idf) vs \(expectedIDF)")
     }
 
     /// Words, their prefixes and CJK text whose characters start several bigrams (also with a
