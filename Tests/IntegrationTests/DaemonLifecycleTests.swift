@@ -86,29 +86,44 @@ import Glibc
         }
     }
 
-    /// Requests the daemon read in separate batches while a request was running (here: a
-    /// search stuck writing to a client that does not read yet) are each answered
-    /// `SHUTTING_DOWN` after SIGTERM and not run; they used to get no reply at all.
-    @Test(arguments: [false, true])
-    func batchesReadBeforeSigtermAreAnsweredNotRun(halfClose: Bool) async throws {
+    /// A daemon with long query and shutdown timeouts holding 25 documents of about 100 KB
+    /// (a `SEARCH limit=25 snippet=off fields=* lorem` reply is about 2.5 MB: more than the
+    /// socket and the write buffer hold), and the connection that loaded them.
+    static func daemonWithLargeDocuments() async throws -> (DaemonFixture, SouConnection) {
         let fixture = try await DaemonFixture.start(["--shutdown-timeout-ms", "20000", "--query-timeout-ms", "60000"])
         let loader = try fixture.connect()
         let filler = String(repeating: "lorem ipsum dolor ", count: 5_600)
         let adds = (0..<25).map { #"ADD {"id":"b\#($0)","body":"\#(filler)"}"# }
         try loader.write(Array((adds.joined(separator: "\n") + "\nCOMMIT\n").utf8))
         for _ in 0...adds.count { #expect(try loader.readResponse().isOK) }
+        return (fixture, loader)
+    }
+
+    /// Waits (up to 5 s) until `count` requests have started since `STATS` said `before`
+    /// (the daemon-wide counter also counts each `STATS` asked here).
+    /// - Returns: whether they did.
+    static func waitForRequests(_ count: Int, after before: Int, on connection: SouConnection) async throws -> Bool {
+        for polls in 0..<500 {
+            if try ReplyBackpressureTests.requestCount(connection) >= before + polls + 1 + count { return true }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return false
+    }
+
+    /// Requests the daemon read in separate batches while a request was running (here: a
+    /// search stuck writing to a client that does not read yet) are each answered
+    /// `SHUTTING_DOWN` after SIGTERM and not run; they used to get no reply at all.
+    @Test(arguments: [false, true])
+    func batchesReadBeforeSigtermAreAnsweredNotRun(halfClose: Bool) async throws {
+        let (fixture, loader) = try await Self.daemonWithLargeDocuments()
 
         let client = try fixture.connect()
         // About 2.5 MB of reply each: the first fills the socket and the write buffer, so the
         // second (same batch) and everything read later wait for this client to read.
         let before = try ReplyBackpressureTests.requestCount(loader)
         try client.write(Array(String(repeating: "SEARCH limit=25 snippet=off fields=* lorem\n", count: 3).utf8))
-        // The first search has started (the counter also counts each STATS).
-        var polls = 0
-        while try ReplyBackpressureTests.requestCount(loader) < before + polls + 2, polls < 500 {
-            polls += 1
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        // The first search has started.
+        #expect(try await Self.waitForRequests(1, after: before, on: loader))
         try client.send("PING")
         try await Task.sleep(for: .milliseconds(500))
         try client.send(#"ADD {"id":"late","body":"sent before the signal"}"#)
@@ -128,7 +143,6 @@ import Glibc
                 break
             }
         }
-        #expect(polls < 500)
         // The batch of searches: the first one or two ran (the second runs while the first
         // reply waits in the write buffer), the rest were not started. Then PING and ADD,
         // read in later batches: answered, not run. Then the end of the connection.
@@ -148,27 +162,17 @@ import Glibc
 
     /// A QUIT whose `OK bye` waits for the client when SIGTERM comes: nothing follows it.
     @Test func quitRacingSigtermEndsWithOKBye() async throws {
-        let fixture = try await DaemonFixture.start(["--shutdown-timeout-ms", "20000", "--query-timeout-ms", "60000"])
-        let loader = try fixture.connect()
-        let filler = String(repeating: "lorem ipsum dolor ", count: 5_600)
-        let adds = (0..<25).map { #"ADD {"id":"q\#($0)","body":"\#(filler)"}"# }
-        try loader.write(Array((adds.joined(separator: "\n") + "\nCOMMIT\n").utf8))
-        for _ in 0...adds.count { #expect(try loader.readResponse().isOK) }
+        let (fixture, loader) = try await Self.daemonWithLargeDocuments()
         let client = try fixture.connect()
         let before = try ReplyBackpressureTests.requestCount(loader)
         try client.write(Array("SEARCH limit=25 snippet=off fields=* lorem\nQUIT\n".utf8))
-        var polls = 0  // until both ran: the search and QUIT (plus each STATS)
-        while try ReplyBackpressureTests.requestCount(loader) < before + polls + 3, polls < 500 {
-            polls += 1
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        #expect(try await Self.waitForRequests(2, after: before, on: loader))  // the search and QUIT ran
         try client.send("PING")
         try await Task.sleep(for: .milliseconds(500))
         fixture.daemon.kill(signal: SIGTERM)
         try await Task.sleep(for: .milliseconds(300))
         var finals: [String] = []
         while let response = try? client.readResponse() { finals.append(response.errorCode ?? response.final) }
-        #expect(polls < 500)
         #expect(finals.count == 2 && finals.first?.hasPrefix("OK hits=25 ") == true, "\(finals)")
         #expect(finals.last == "OK bye", "\(finals)")
         #expect(await fixture.daemon.waitForExit() == 0, "\(fixture.daemon.log())")
