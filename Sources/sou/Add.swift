@@ -32,19 +32,27 @@ struct Add: ParsableCommand {
                     continue
                 }
             }
-            var reader = LineReader(handle: handle)
-            do {
-                while let line = try reader.next() {
-                    if !IndexFiles.isBlank(line) { try sender.add(json: line) }
-                }
-            } catch let failure as CLIFailure {
-                throw failure
-            } catch {
-                sender.fail("\(name): cannot read: \(InputFile.reason(error))")
-            }
+            try sender.addLines(of: handle, name: name)
             if source != "-" { try? handle.close() }
         }
         try sender.finish(commit: !noCommit, json: global.json)
+    }
+}
+
+extension DocumentSender {
+    /// Sends every non-blank line of `handle` as a JSON document. A read error fails the
+    /// input `name` (the lines before it were sent); a `CLIFailure` (daemon gone) ends the run.
+    mutating func addLines(of handle: FileHandle, name: String) throws {
+        var reader = LineReader(handle: handle)
+        do {
+            while let line = try reader.next() {
+                if !IndexFiles.isBlank(line) { try add(json: line) }
+            }
+        } catch let failure as CLIFailure {
+            throw failure
+        } catch {
+            fail("\(name): cannot read: \(InputFile.reason(error))")
+        }
     }
 }
 

@@ -60,16 +60,7 @@ struct IndexFiles: ParsableCommand {
                     continue
                 }
                 defer { try? handle.close() }
-                var reader = LineReader(handle: handle)
-                do {
-                    while let line = try reader.next() {
-                        if !Self.isBlank(line) { try sender.add(json: line) }
-                    }
-                } catch let failure as CLIFailure {
-                    throw failure
-                } catch {
-                    sender.fail("\(entry.path): cannot read: \(InputFile.reason(error))")
-                }
+                try sender.addLines(of: handle, name: entry.path)
                 continue
             }
             let data: Data
