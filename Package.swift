@@ -61,15 +61,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "SouAnalysisTests", dependencies: ["SouAnalysis"]),
-        .testTarget(name: "SouFormatTests", dependencies: ["SouFormat"]),
+        .testTarget(name: "SouAnalysisTests", dependencies: ["SouAnalysis", "SouTestSupport"]),
+        .testTarget(name: "SouFormatTests", dependencies: ["SouFormat", "SouTestSupport"]),
         .testTarget(name: "SouIndexTests", dependencies: ["SouIndex", "SouTestSupport"]),
         .testTarget(name: "SouQueryTests", dependencies: ["SouQuery", "SouTestSupport"]),
         .testTarget(name: "SouProtocolTests", dependencies: ["SouProtocol"]),
         .testTarget(
             name: "SouServerTests",
             dependencies: [
-                "SouServer",
+                "SouServer", "SouIndex", "SouProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

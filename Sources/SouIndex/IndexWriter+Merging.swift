@@ -54,7 +54,7 @@ extension IndexWriter {
                 let result: Result<(SegmentInfo, SegmentReader)?, any Error>
                 do {
                     result = .success(
-                        try await BlockingIO.run {
+                        try await BlockingIO.runMerge {
                             try Merger.merge(views, directory: directory, name: output, cancellation: cancellation)
                         })
                 } catch {
@@ -149,4 +149,10 @@ extension IndexWriter {
 
     /// Merges running or finished but not yet installed by a commit.
     var mergesPending: Int { runningMerges.count + finishedMerges.count }
+
+    /// Returns once every merge running now has finished (written or failed), without
+    /// installing it: the next commit does that. For tests and shutdown.
+    func waitForRunningMerges() async {
+        for task in Array(mergeTasks.values) { await task.value }
+    }
 }

@@ -128,6 +128,7 @@ public final class Daemon: Service, Sendable {
 
     private func bind(_ path: String) async throws -> NIOAsyncChannel<NIOAsyncChannel<[Frame], ByteBuffer>, Never> {
         let maxLineBytes = configuration.maxLineBytes
+        let counters = self.counters
         // The socket is created with mode 0600 whatever the process umask; setMode then
         // applies the configured mode. umask is process-wide, but nothing else creates files
         // while the daemon starts.
@@ -147,7 +148,7 @@ public final class Daemon: Service, Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
                         ByteToMessageHandler(LineFrameDecoder(maxLineBytes: maxLineBytes)))
-                    try channel.pipeline.syncOperations.addHandler(FrameBatcher())
+                    try channel.pipeline.syncOperations.addHandler(FrameBatcher(counters: counters))
                     let batches = ConnectionHandler.inboundBatches
                     return try NIOAsyncChannel<[Frame], ByteBuffer>.wrap(
                         channel,

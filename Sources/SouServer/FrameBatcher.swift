@@ -9,10 +9,15 @@ public final class FrameBatcher: ChannelInboundHandler, RemovableChannelHandler 
     private var pending: [Frame] = []
     /// Flush early past this many frames so one huge read cannot build an unbounded batch.
     private let maxBatch: Int
+    /// Counts every frame passed on (`STAT requests_received`).
+    private let counters: ServerCounters?
 
-    /// - Parameter maxBatch: most frames in one batch.
-    public init(maxBatch: Int = 1024) {
+    /// - Parameters:
+    ///   - maxBatch: most frames in one batch.
+    ///   - counters: where frames read are counted, if anywhere.
+    public init(maxBatch: Int = 1024, counters: ServerCounters? = nil) {
         self.maxBatch = maxBatch
+        self.counters = counters
     }
 
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -39,6 +44,7 @@ public final class FrameBatcher: ChannelInboundHandler, RemovableChannelHandler 
         guard !pending.isEmpty else { return }
         let batch = pending
         pending = []
+        counters?.requestsReceived.add(batch.count, ordering: .relaxed)
         context.fireChannelRead(wrapInboundOut(batch))
     }
 }

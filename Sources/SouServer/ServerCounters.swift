@@ -5,6 +5,9 @@ public final class ServerCounters: Sendable {
     let started = ContinuousClock.now
     let openConnections = Atomic<Int>(0)
     let totalConnections = Atomic<Int>(0)
+    /// Requests framed off the sockets (counted when read, before they run).
+    let requestsReceived = Atomic<Int>(0)
+    /// Requests started.
     let requests = Atomic<Int>(0)
     let errors = Atomic<Int>(0)
 
@@ -18,6 +21,7 @@ public final class ServerCounters: Sendable {
             ("uptime_seconds", Int(uptime.components.seconds)),
             ("connections", openConnections.load(ordering: .relaxed)),
             ("total_connections", totalConnections.load(ordering: .relaxed)),
+            ("requests_received", requestsReceived.load(ordering: .relaxed)),
             ("requests", requests.load(ordering: .relaxed)),
             ("errors", errors.load(ordering: .relaxed)),
         ]

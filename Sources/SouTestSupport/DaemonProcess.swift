@@ -49,18 +49,23 @@ public final class DaemonProcess: @unchecked Sendable {
     ///   - extraArguments: more flags, e.g. `["--max-line-bytes", "1024"]`.
     ///   - waitForSocket: wait until the socket answers (default); false returns at once,
     ///     e.g. to check that a start fails.
-    ///   - timeout: how long to wait for the socket.
+    ///   - timeout: how long to wait for the socket: a hang guard (a debug `soud` on a loaded
+    ///     2-core machine answers within seconds; only a daemon that never listens takes this long).
     /// - Returns: the running daemon.
     /// - Throws: `DaemonProcessError.exited` (with the log) when it exits before answering,
     ///   `.timeout` when the socket does not answer in time.
     public static func start(
         dataDirectory: String, socket: String, extraArguments: [String] = [], waitForSocket: Bool = true,
-        timeout: Duration = .seconds(60)
+        timeout: Duration = .seconds(600)
     ) async throws -> DaemonProcess {
         _ = IgnoreSIGPIPE.installed
         let process = Process()
         process.executableURL = URL(fileURLWithPath: ProcessRunner.executable("soud"))
-        process.arguments = ["--data-dir", dataDirectory, "--socket", socket] + extraArguments
+        // The daemon's 5 s query timeout is a production limit that a debug build on a loaded
+        // CI machine can exceed on a large check query; test daemons get a 10-minute one (a
+        // hang guard) unless the test sets its own.
+        let queryTimeout = extraArguments.contains("--query-timeout-ms") ? [] : ["--query-timeout-ms", "600000"]
+        process.arguments = ["--data-dir", dataDirectory, "--socket", socket] + queryTimeout + extraArguments
         let logPath = socket + ".log"
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
@@ -72,18 +77,27 @@ public final class DaemonProcess: @unchecked Sendable {
         try? log.close()
         let daemon = DaemonProcess(process: process, socketPath: socket, dataDirectory: dataDirectory, logPath: logPath)
         guard waitForSocket else { return daemon }
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if !process.isRunning {
-                throw DaemonProcessError.exited(status: await daemon.waitForExit(), log: daemon.log())
+        // The wait runs on a thread of its own: on a busy cooperative pool a wait loop there
+        // may not run for a minute while the daemon has long been listening.
+        let answered: Bool
+        do {
+            answered = try await OffPool.run {
+                let deadline = ContinuousClock.now + timeout
+                while ContinuousClock.now < deadline {
+                    if !daemon.isRunning { return false }
+                    if let connection = try? SouConnection(socketPath: socket, timeout: .seconds(60)) {
+                        connection.close()
+                        return true
+                    }
+                    usleep(10_000)
+                }
+                throw DaemonProcessError.timeout(log: daemon.log())
             }
-            if let connection = try? SouConnection(socketPath: socket, timeout: .seconds(5)) {
-                connection.close()
-                return daemon
-            }
-            try await Task.sleep(for: .milliseconds(20))
         }
-        throw DaemonProcessError.timeout(log: daemon.log())
+        if !answered {
+            throw DaemonProcessError.exited(status: await daemon.waitForExit(), log: daemon.log())
+        }
+        return daemon
     }
 
     /// Sends `signal` (default SIGTERM) to the daemon.
@@ -95,9 +109,7 @@ public final class DaemonProcess: @unchecked Sendable {
     ///
     /// - Returns: its exit status, or 128 + the signal number when a signal killed it.
     public func waitForExit() async -> Int32 {
-        while process.isRunning {
-            try? await Task.sleep(for: .milliseconds(10))
-        }
+        await OffPool.run { while self.isRunning { usleep(5_000) } }
         return process.terminationReason == .uncaughtSignal
             ? 128 + process.terminationStatus : process.terminationStatus
     }
@@ -105,8 +117,9 @@ public final class DaemonProcess: @unchecked Sendable {
     /// Whether the process is still running.
     public var isRunning: Bool { process.isRunning }
 
-    /// A new connection to the daemon (blocking line client, 30 s I/O timeout).
-    public func connect(timeout: Duration = .seconds(30)) throws -> SouConnection {
+    /// A new connection to the daemon (blocking line client). The I/O timeout is a hang guard:
+    /// a debug `soud` on a loaded machine may take many seconds over a heavy request.
+    public func connect(timeout: Duration = .seconds(300)) throws -> SouConnection {
         try SouConnection(socketPath: socketPath, timeout: timeout)
     }
 

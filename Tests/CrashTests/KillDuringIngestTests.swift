@@ -12,7 +12,7 @@ import Testing
 /// next cycle ingests into that daemon and kills it. The refresh interval is short so
 /// commits and merges are often in flight when the kill lands.
 /// `CRASH_CYCLES=N` and `CRASH_SEED=S` (see scripts/crash-cycles.sh) change count and seed.
-@Suite(.serialized) struct KillDuringIngestTests {
+@Suite(.serialized, .offCooperativePool) struct KillDuringIngestTests {
     /// Short refreshes and small tiers: commits and merges are often in flight at the kill.
     /// A large `max_results` lets one SEARCH list every document from one snapshot (paging
     /// with offsets while a merge reorders segments would list some twice, some never).

@@ -10,7 +10,7 @@ import Glibc
 /// Hostile and broken clients against a real `soud`: each gets ERR or loses only its own
 /// connection; the daemon stays up, other clients are unaffected and no acknowledged
 /// document is lost.
-@Suite struct BadInputTests {
+@Suite(.offCooperativePool) struct BadInputTests {
     /// Writes `count` pipelined ADDs on a fresh connection and checks every reply.
     static func addMany(_ socket: String, prefix: String, count: Int, word: String) throws {
         let connection = try SouConnection(socketPath: socket, timeout: .seconds(60))
@@ -125,12 +125,11 @@ import Glibc
         print("the hog wrote \(written) bytes before blocking")
         #expect(blocked, "the daemon kept reading from a client that never reads")
 
-        let started = ContinuousClock.now
+        // Everyone else is still served (each reply within the connection's hang guard).
         #expect(try steady.request("PING").final == "OK PONG")
         #expect(try steady.request(#"ADD {"id":"late","body":"大同 after the hog"}"#).isOK)
         #expect(try steady.request("COMMIT").isOK)
         #expect(try fixture.connect().request("COUNT 大同").final == "OK 51")
-        #expect(ContinuousClock.now - started < .seconds(10))
         let after = residentBytes(fixture.daemon.pid)
         if let before, let after {
             print("daemon resident memory \(before >> 20) MiB → \(after >> 20) MiB")
@@ -164,6 +163,7 @@ import Glibc
         #expect(tooLarge.errorCode == "DOC_TOO_LARGE")
         #expect(tooLarge.message.contains("100"))
         #expect(try connection.request(#"ADD {"id":"small","body":"fits"}"#).isOK)
+        #expect(try connection.request("COMMIT").isOK)  // GET below must not race the refresh timer
         let tooMany = try connection.request("SEARCH limit=6 fits")
         #expect(tooMany.errorCode == "LIMIT")
         #expect(tooMany.message.contains("5"))
@@ -183,13 +183,12 @@ import Glibc
         #expect(busy.message.contains("2"))
         #expect(try third.readLine() == nil)
         second.close()
-        var admitted = false
-        for _ in 0..<100 where !admitted {
-            let next = try fixture.connect()
-            admitted = (try? next.request("PING").final) == "OK PONG"
-            if !admitted { try await Task.sleep(for: .milliseconds(20)) }
+        // Admitted again once the daemon has seen the close: an event, awaited with a hang guard.
+        let socket = fixture.socket
+        try await waitUntil("a connection is admitted after one closed") {
+            let next = try SouConnection(socketPath: socket, timeout: .seconds(300))
+            return (try? next.request("PING").final) == "OK PONG"
         }
-        #expect(admitted)
         #expect(try connection.request("PING").final == "OK PONG")
     }
 }

@@ -4,7 +4,7 @@ import Testing
 
 /// `sou` given directories where it expects files, and arguments that would not stay one
 /// protocol word: documented exit codes, no crash, and the index left as it was.
-@Suite struct CLIBadArgumentsTests {
+@Suite(.offCooperativePool) struct CLIBadArgumentsTests {
     /// Every document id in the default index, by searching the word all test documents share.
     static func ids(_ fixture: DaemonFixture) throws -> Set<String> {
         let search = try fixture.sou(["search", "--json", "--limit", "1000", "--no-snippet", "shared"])

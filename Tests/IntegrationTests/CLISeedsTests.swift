@@ -3,7 +3,7 @@ import SouTestSupport
 import Testing
 
 /// `sou` end to end on the repository's `seeds/` folder, and its terminal behaviour.
-@Suite struct CLISeedsTests {
+@Suite(.offCooperativePool) struct CLISeedsTests {
     static var seeds: String { SeedCorpus.repositoryRoot + "/seeds" }
 
     @Test func indexSeedsThenSearchGetDeleteWithExitCodes() async throws {

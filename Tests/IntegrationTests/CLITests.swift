@@ -3,7 +3,7 @@ import SouTestSupport
 import Testing
 
 /// The `sou` binary against a real daemon.
-@Suite struct CLITests {
+@Suite(.offCooperativePool) struct CLITests {
     @Test func searchJSONShapeAndExitCodes() async throws {
         let fixture = try await DaemonFixture.start()
         let documents = (0..<15).map { #"{"id":"c\#($0)","title":"标题 \#($0)","body":"大同 教育 number \#($0)"}"# }

@@ -8,7 +8,7 @@ import Glibc
 #endif
 
 /// `soud` and `sou` with no configuration: the documented defaults (docs/CONFIGURATION.md).
-@Suite struct DaemonDefaultsTests {
+@Suite(.offCooperativePool) struct DaemonDefaultsTests {
     /// `soud` with no flags serves `$TMPDIR/sou-<uid>.sock` and keeps its data in
     /// `./sou-data` (0700); `sou` finds that socket with no flags either, or through
     /// `$SOU_SOCKET`.
@@ -26,12 +26,13 @@ import Glibc
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-        var connection: SouConnection?
-        for _ in 0..<1500 where connection == nil {
-            connection = try? SouConnection(socketPath: socket, timeout: .seconds(30))
-            if connection == nil { try await Task.sleep(for: .milliseconds(20)) }
+        let listening = socket
+        try await waitUntil("soud listens on \(socket)") {
+            guard let probe = try? SouConnection(socketPath: listening, timeout: .seconds(60)) else { return false }
+            probe.close()
+            return true
         }
-        let client = try #require(connection, "soud did not listen on \(socket)")
+        let client = try SouConnection(socketPath: socket, timeout: .seconds(300))
         #expect(try client.request("PING").final == "OK PONG")
         let data = try FileManager.default.attributesOfItem(atPath: directory.appending("sou-data"))
         #expect((data[.posixPermissions] as? Int) == 0o700)
@@ -52,7 +53,7 @@ import Glibc
         #expect(flagWins.status == 0)
 
         kill(process.processIdentifier, SIGTERM)
-        while process.isRunning { try await Task.sleep(for: .milliseconds(10)) }
+        process.waitUntilExit()
         #expect(process.terminationReason == .exit && process.terminationStatus == 0)
         #expect(!FileManager.default.fileExists(atPath: socket))
     }

@@ -22,7 +22,7 @@ final class DaemonFixture: @unchecked Sendable {
         return DaemonFixture(directory: directory, daemon: daemon)
     }
 
-    func connect(timeout: Duration = .seconds(30)) throws -> SouConnection { try daemon.connect(timeout: timeout) }
+    func connect(timeout: Duration = .seconds(300)) throws -> SouConnection { try daemon.connect(timeout: timeout) }
 
     /// Runs the `sou` binary against this daemon.
     func sou(_ arguments: [String], input: String = "", environment: [String: String?] = [:]) throws

@@ -9,7 +9,7 @@ import Glibc
 #endif
 
 /// Starting and stopping `soud`: socket files, modes, signals.
-@Suite struct DaemonLifecycleTests {
+@Suite(.offCooperativePool) struct DaemonLifecycleTests {
     @Test func socketModeIs0600AndDataDirectory0700() async throws {
         let fixture = try await DaemonFixture.start()
         let socketAttributes = try FileManager.default.attributesOfItem(atPath: fixture.socket)
@@ -99,12 +99,25 @@ import Glibc
         return (fixture, loader)
     }
 
-    /// Waits (up to 5 s) until `count` requests have started since `STATS` said `before`
-    /// (the daemon-wide counter also counts each `STATS` asked here).
-    /// - Returns: whether they did.
+    /// Waits until `count` requests have started since `STATS` said `before` (the
+    /// daemon-wide counter also counts each `STATS` asked here).
+    /// - Returns: whether they did before the 10-minute hang guard.
     static func waitForRequests(_ count: Int, after before: Int, on connection: SouConnection) async throws -> Bool {
-        for polls in 0..<500 {
-            if try ReplyBackpressureTests.requestCount(connection) >= before + polls + 1 + count { return true }
+        try await waitForCounter("requests", count, after: before, on: connection)
+    }
+
+    /// Waits until the daemon-wide counter `name` (`requests`: started, `requests_received`:
+    /// read off a socket) has grown by `count` since `STATS` said `before`; both also count
+    /// each `STATS` asked here. An event, awaited with a hang guard only.
+    /// - Returns: whether it did before the 10-minute hang guard.
+    static func waitForCounter(
+        _ name: String, _ count: Int, after before: Int, on connection: SouConnection
+    ) async throws -> Bool {
+        let hangGuard = ContinuousClock.now + .seconds(600)
+        var polls = 0
+        while ContinuousClock.now < hangGuard {
+            if try ReplyBackpressureTests.counter(name, connection) >= before + polls + 1 + count { return true }
+            polls += 1
             try await Task.sleep(for: .milliseconds(10))
         }
         return false
@@ -124,14 +137,16 @@ import Glibc
         try client.write(Array(String(repeating: "SEARCH limit=25 snippet=off fields=* lorem\n", count: 3).utf8))
         // The first search has started.
         #expect(try await Self.waitForRequests(1, after: before, on: loader))
+        // PING and ADD are each read (in a batch of its own) before the signal: events.
+        var received = try ReplyBackpressureTests.counter("requests_received", loader)
         try client.send("PING")
-        try await Task.sleep(for: .milliseconds(500))
+        #expect(try await Self.waitForCounter("requests_received", 1, after: received, on: loader))
+        received = try ReplyBackpressureTests.counter("requests_received", loader)
         try client.send(#"ADD {"id":"late","body":"sent before the signal"}"#)
+        #expect(try await Self.waitForCounter("requests_received", 1, after: received, on: loader))
         // A client that half-closes (printf … | socat) is answered the same way.
         if halfClose { client.shutdownWrite() }
-        try await Task.sleep(for: .milliseconds(500))
         fixture.daemon.kill(signal: SIGTERM)
-        try await Task.sleep(for: .milliseconds(300))
 
         var finals: [String] = []
         while true {
@@ -168,9 +183,11 @@ import Glibc
         try client.write(Array("SEARCH limit=25 snippet=off fields=* lorem\nQUIT\n".utf8))
         #expect(try await Self.waitForRequests(2, after: before, on: loader))  // the search and QUIT ran
         try client.send("PING")
+        // Gives the daemon time to read the PING, so the race is usually exercised; the
+        // outcome must be the same either way (nothing after `OK bye`), so no assertion
+        // depends on this pause.
         try await Task.sleep(for: .milliseconds(500))
         fixture.daemon.kill(signal: SIGTERM)
-        try await Task.sleep(for: .milliseconds(300))
         var finals: [String] = []
         while let response = try? client.readResponse() { finals.append(response.errorCode ?? response.final) }
         #expect(finals.count == 2 && finals.first?.hasPrefix("OK hits=25 ") == true, "\(finals)")
@@ -200,7 +217,6 @@ import Glibc
         #expect(try streamer.readResponse().final == "OK added m0")
         acknowledged.insert("m0")
 
-        let signalled = ContinuousClock.now
         fixture.daemon.kill(signal: SIGTERM)
         while let response = try? streamer.readResponse() {
             #expect(response.isOK || response.errorCode == "SHUTTING_DOWN", "\(response)")
@@ -209,14 +225,13 @@ import Glibc
         #expect(await fixture.daemon.waitForExit() == 0, "\(fixture.daemon.log())")
         // Neither the stuck client nor its pipelined searches hold the daemon up: requests
         // not started get SHUTTING_DOWN, and after the 2 s shutdown timeout every remaining
-        // connection is closed. Measured by the daemon's own log (this test process may be
-        // starved on a loaded machine); it took 8 s idle before requests of a running batch
-        // stopped at shutdown.
+        // connection is closed. Without that timeout the stuck client (which never reads)
+        // would keep the daemon from ever stopping, so the bound below is a hang guard, read
+        // from the daemon's own log (this test process may be starved on a loaded machine).
         let log = fixture.daemon.log()
         let stopping = try #require(logTime(log, containing: "shutting down"), "\(log)")
         let stopped = try #require(logTime(log, containing: "soud stopped"), "\(log)")
-        #expect(stopped.timeIntervalSince(stopping) <= 6, "\(log)")  // 2 s timeout, closing the index, 1 s log resolution, a loaded machine
-        #expect(ContinuousClock.now - signalled < .seconds(60))
+        #expect(stopped.timeIntervalSince(stopping) <= 120, "\(log)")
         #expect(try idle.readLine() == nil)
         #expect(!FileManager.default.fileExists(atPath: fixture.socket))
 

@@ -6,7 +6,7 @@ import Testing
 
 /// Index lifecycle through a real `soud`: one process per data directory, per-index boosts
 /// that persist and change scores, open time in STATS.
-@Suite struct IndexLifecycleEndToEndTests {
+@Suite(.offCooperativePool) struct IndexLifecycleEndToEndTests {
     /// `HIT <id> <score>` lines of a reply, as (id, score).
     func hits(_ lines: [String]) -> [(id: String, score: Double)] {
         lines.compactMap { line in

@@ -5,7 +5,7 @@ import Testing
 
 /// Every command of docs/PROTOCOL.md against a real `soud`, in text mode and in JSON mode,
 /// each as one pipelined batch written at once.
-@Suite struct ProtocolCommandsTests {
+@Suite(.offCooperativePool) struct ProtocolCommandsTests {
     /// The batch both modes run: every command, including an error and QUIT last.
     static let batch: [String] = [
         "PING",

@@ -13,7 +13,7 @@ import Glibc
 ///
 /// Model: writes change the pending state at once (DELETE counts pending documents);
 /// GET and COUNT see the state of the last COMMIT (the refresh interval is set far away).
-@Suite struct RandomizedProtocolTests {
+@Suite(.offCooperativePool) struct RandomizedProtocolTests {
     static let words = ["alpha", "beta", "gamma", "大同", "教育", "北京", "科技", "Ωmega"]
     static let separators = [" ", "\n", "\t", " \" ", " 🎉 ", "\r\n", " \\ "]
 

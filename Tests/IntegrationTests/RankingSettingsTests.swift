@@ -3,7 +3,7 @@ import SouTestSupport
 import Testing
 
 /// `bm25_k1`/`bm25_b` reach the daemon's searches.
-@Suite struct RankingSettingsTests {
+@Suite(.offCooperativePool) struct RankingSettingsTests {
     /// Scores of the two documents for `apple`: one says it three times in a long body, one once
     /// in a short body.
     func scores(_ arguments: [String]) async throws -> [String: Double] {

@@ -4,7 +4,7 @@ import Testing
 
 /// The protocol examples of README.md and docs/PROTOCOL.md, run verbatim against a real
 /// `soud` (through `$SOU_SOCKET`), so the documentation cannot drift from the daemon.
-@Suite struct ReadmeExamplesTests {
+@Suite(.offCooperativePool) struct ReadmeExamplesTests {
     /// The fenced code blocks of a Markdown file whose info string is `language`.
     static func codeBlocks(_ file: String, language: String) throws -> [String] {
         let text = try String(contentsOfFile: SeedCorpus.repositoryRoot + "/" + file, encoding: .utf8)

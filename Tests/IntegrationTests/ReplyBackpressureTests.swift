@@ -6,7 +6,7 @@ import Testing
 /// Replies that add up to far more than memory, for a client that pipelines them and does
 /// not read: the daemon writes them out as they are made and stops running that client's
 /// requests while its socket is full, instead of gathering a batch's replies in one string.
-@Suite struct ReplyBackpressureTests {
+@Suite(.offCooperativePool) struct ReplyBackpressureTests {
     static let documentCount = 25
     /// About 100 KB of text per document, so one `SEARCH fields=*` reply is about 2.5 MB.
     static let filler = String(repeating: "lorem ipsum dolor ", count: 5_600)
@@ -16,9 +16,16 @@ import Testing
 
     /// The daemon-wide `requests` counter (it counts this `STATS` too).
     static func requestCount(_ connection: SouConnection) throws -> Int {
+        try counter("requests", connection)
+    }
+
+    /// The daemon-wide counter `name` from `STATS` (`requests` and `requests_received` count
+    /// this `STATS` too).
+    static func counter(_ name: String, _ connection: SouConnection) throws -> Int {
         let reply = try connection.request("STATS")
-        let line = try #require(reply.lines.first { $0.hasPrefix("STAT requests ") })
-        return try #require(Int(line.dropFirst("STAT requests ".count)))
+        let prefix = "STAT \(name) "
+        let line = try #require(reply.lines.first { $0.hasPrefix(prefix) })
+        return try #require(Int(line.dropFirst(prefix.count)))
     }
 
     /// The hits request `index` of the hog asks for (so its replies can be told apart).
@@ -98,12 +105,11 @@ import Testing
         #expect(hogRan <= Self.allowedWhileStuck, "the daemon kept answering a client that does not read")
         #expect(peak - before < 200 << 20, "replies piled up in memory")
 
-        // Everyone else is still served, at once.
-        let started = ContinuousClock.now
-        let other = try fixture.connect(timeout: .seconds(10))
+        // Everyone else is still served (within the connection's hang guard): the hog holds
+        // no thread the others need.
+        let other = try fixture.connect()
         #expect(try other.request("PING").final == "OK PONG")
         #expect(try other.request("COUNT w").final == "OK \(Self.documentCount)")
-        #expect(ContinuousClock.now - started < .seconds(5))
 
         // The hog reads at last: its first replies arrive whole and in request order.
         for index in 0..<4 {

@@ -6,7 +6,7 @@ import Testing
 
 /// Random boolean queries (AND, OR, NOT, parentheses, field restrictions) over CJK substrings
 /// of seeds/: Sou's result set equals set algebra over the brute-force scan, exactly.
-@Suite struct BooleanQueryTests {
+@Suite(.offCooperativePool) struct BooleanQueryTests {
     indirect enum Expression {
         case leaf(text: String, field: String?)
         case and(positive: [Expression], negative: [Expression])

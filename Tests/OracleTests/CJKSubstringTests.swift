@@ -5,7 +5,7 @@ import SouTestSupport
 import Testing
 
 /// CJK substring queries on seeds/ must return exactly what a brute-force scan returns.
-@Suite struct CJKSubstringTests {
+@Suite(.offCooperativePool) struct CJKSubstringTests {
     static let documents: [StoredDocument] = (try? SeedCorpus.paragraphDocuments()) ?? []
 
     /// Substrings of normalized CJK runs of the corpus, lengths 1–6, plus strings that are absent.

@@ -11,7 +11,7 @@ import Testing
 /// real queries through `Searcher`: totals and hit sets equal a brute-force scan of the
 /// model, and scores equal those of a fresh index holding only the live documents (deleted
 /// and replaced versions leave no trace in totals or scores).
-@Suite struct LifecycleSearchTests {
+@Suite(.offCooperativePool) struct LifecycleSearchTests {
     static let words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "大同", "教育", "日报"]
 
     func randomDocument(_ id: String, _ random: inout SplitMix64) -> StoredDocument {

@@ -1,4 +1,5 @@
 import Foundation
+import SouTestSupport
 import Testing
 
 @testable import SouAnalysis
@@ -56,7 +57,7 @@ func slotsMatch(_ slots: [QuerySlot], _ tokens: [Token]) -> Bool {
     }
 }
 
-@Suite struct AnalyzerPropertyTests {
+@Suite(.offCooperativePool) struct AnalyzerPropertyTests {
     let analyzer = Analyzer()
 
     private func randomText(_ rng: inout SplitMix64) -> String {

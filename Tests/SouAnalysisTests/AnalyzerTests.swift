@@ -1,4 +1,5 @@
 import Foundation
+import SouTestSupport
 import Testing
 
 @testable import SouAnalysis
@@ -8,7 +9,7 @@ private func terms(_ tokens: [Token]) -> [String] {
     tokens.map { "\($0.term)@\($0.position)" }
 }
 
-@Suite struct AnalyzerTests {
+@Suite(.offCooperativePool) struct AnalyzerTests {
     let analyzer = Analyzer()
 
     @Test func chineseRunGivesBigramsAndFinalUnigram() {

@@ -1,8 +1,9 @@
+import SouTestSupport
 import Testing
 
 @testable import SouAnalysis
 
-@Suite struct NormalizerTests {
+@Suite(.offCooperativePool) struct NormalizerTests {
     @Test func fastPathsAgreeWithICU() {
         var checked = 0
         for value in UInt32(0)...0xFFFF {

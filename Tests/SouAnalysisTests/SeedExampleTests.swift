@@ -1,4 +1,5 @@
 import Foundation
+import SouTestSupport
 import Testing
 
 @testable import SouAnalysis
@@ -6,7 +7,7 @@ import Testing
 /// Analysis of passages taken verbatim from `seeds/`: each passage must really occur in the
 /// corpus, analyze to the expected terms, and analyze the same way inside its full line
 /// (same terms at the same relative positions).
-@Suite struct SeedExampleTests {
+@Suite(.offCooperativePool) struct SeedExampleTests {
     static let seedText: String = {
         let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("seeds")

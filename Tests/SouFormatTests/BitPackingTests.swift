@@ -1,8 +1,9 @@
+import SouTestSupport
 import Testing
 
 @testable import SouFormat
 
-@Suite struct BitPackingTests {
+@Suite(.offCooperativePool) struct BitPackingTests {
     @Test func roundTripAtEveryWidth() {
         var random = PostingsTestRandom.fromEnvironmentOrTime()
         for width in 0...32 {

@@ -1,8 +1,9 @@
+import SouTestSupport
 import Testing
 
 @testable import SouFormat
 
-@Suite struct DeletionBitmapTests {
+@Suite(.offCooperativePool) struct DeletionBitmapTests {
     @Test(arguments: [0, 1, 63, 64, 65, 1_000, 100_003])
     func deleteAndRoundTrip(documentCount: Int) throws {
         var random = StorageTestRandom(seed: StorageTestRandom.printedSeed("bitmap \(documentCount)"))

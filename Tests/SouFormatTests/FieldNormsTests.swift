@@ -1,8 +1,9 @@
+import SouTestSupport
 import Testing
 
 @testable import SouFormat
 
-@Suite struct FieldNormsTests {
+@Suite(.offCooperativePool) struct FieldNormsTests {
     @Test(arguments: [(0, 0), (3, 0), (0, 5), (1, 1), (4, 1_000), (7, 333)])
     func roundTrip(fieldCount: Int, documentCount: Int) throws {
         var random = StorageTestRandom(seed: StorageTestRandom.printedSeed("norms \(fieldCount)x\(documentCount)"))

@@ -1,8 +1,9 @@
+import SouTestSupport
 import Testing
 
 @testable import SouFormat
 
-@Suite struct FileFramingTests {
+@Suite(.offCooperativePool) struct FileFramingTests {
     @Test func framedFileVerifies() throws {
         let body: [UInt8] = Array("大同日报".utf8)
         let file = FileFraming.frame(body, kind: .postings)

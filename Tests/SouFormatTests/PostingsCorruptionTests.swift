@@ -1,9 +1,10 @@
+import SouTestSupport
 import Testing
 
 @testable import SouFormat
 
 /// Bad bytes end as a thrown error on open (CRC) or as `isCorrupt`, never as a crash.
-@Suite struct PostingsCorruptionTests {
+@Suite(.offCooperativePool) struct PostingsCorruptionTests {
     /// A small index of a few terms, its files and its term infos.
     private static func sampleIndex(_ random: inout PostingsTestRandom) -> (
         files: (postings: [UInt8], positions: [UInt8]), infos: [TermInfo]

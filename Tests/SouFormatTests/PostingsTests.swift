@@ -1,4 +1,5 @@
 import Foundation
+import SouTestSupport
 import Testing
 
 @testable import SouFormat
@@ -100,7 +101,7 @@ private func randomTerms(_ random: inout PostingsTestRandom) -> [ExpectedTerm] {
     return terms
 }
 
-@Suite struct PostingsTests {
+@Suite(.offCooperativePool) struct PostingsTests {
     @Test func nextVisitsEveryPostingInOrder() throws {
         var random = PostingsTestRandom.fromEnvironmentOrTime()
         var terms = randomTerms(&random)

@@ -1,8 +1,9 @@
+import SouTestSupport
 import Testing
 
 @testable import SouFormat
 
-@Suite struct StoredFieldsTests {
+@Suite(.offCooperativePool) struct StoredFieldsTests {
     private static let samples: [String] = [
         "", "a", "大同日报", "北京欢迎你", "😀🎉👨‍👩‍👧", "line\nbreak", "tab\there", "quote \"q\" 'q'", "nul\0byte",
         "é ß ﬁ Ａ", "한국어", "カタカナ", "\r\n", "\\", "mixed 中文 and English 123",

@@ -1,8 +1,9 @@
+import SouTestSupport
 import Testing
 
 @testable import SouFormat
 
-@Suite struct TermDictionaryTests {
+@Suite(.offCooperativePool) struct TermDictionaryTests {
     /// Pieces keys are built from: small alphabet (many shared prefixes), the extreme bytes, and
     /// multi-byte UTF-8 (CJK, emoji).
     private static let pieces: [[UInt8]] = [

@@ -1,8 +1,9 @@
+import SouTestSupport
 import Testing
 
 @testable import SouFormat
 
-@Suite struct ZlibTests {
+@Suite(.offCooperativePool) struct ZlibTests {
     @Test func roundTripsRandomAndRepetitiveInputs() throws {
         var random = StorageTestRandom(seed: StorageTestRandom.printedSeed("zlib"))
         var inputs: [[UInt8]] = [[], [0], Array("大同日报\n\t\"\0".utf8), Array(repeating: 0x61, count: 100_000)]

@@ -1,11 +1,12 @@
 import SouFormat
+import SouTestSupport
 import Testing
 
 @testable import SouIndex
 
 /// Byte flips in every kind of index file: detected and reported naming the file, never
 /// wrong results, never a crash.
-@Suite struct CorruptionTests {
+@Suite(.offCooperativePool) struct CorruptionTests {
     /// An index with two committed segments, a deletion file, and two records only in the log.
     /// - Returns: the crash copy and the states a reader may legally see after opening it:
     ///   the committed one, then after each record of the log (a damaged log loses a suffix).

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import SouFormat
+import SouTestSupport
 import Testing
 
 @testable import SouIndex
@@ -11,7 +12,7 @@ import Testing
 /// Disk full and I/O errors during writes: the write gets an error (never a crash), the
 /// index stays consistent and readable, writes work again once space is back, and nothing
 /// acknowledged is lost.
-@Suite struct DiskFullTests {
+@Suite(.offCooperativePool) struct DiskFullTests {
     /// A real `ENOSPC` from the kernel: the data directory is on a small tmpfs that a ballast
     /// file fills up. Needs root (mount); elsewhere it prints why it did not run.
     @Test(.enabled(if: getuid() == 0, "mounting a tmpfs needs root"))
@@ -208,11 +209,7 @@ import Testing
         try await index.add((0..<5).map { document("r3-\($0)", "common " + text()) })
         try await index.commit()
         #expect(index.stats().segments == 4)
-        var waited = 0
-        while !warnings.all.contains(where: { $0.contains("merge of") }) && waited < 500 {
-            try await Task.sleep(for: .milliseconds(10))
-            waited += 1
-        }
+        try await waitUntil("the merge fails") { warnings.all.contains(where: { $0.contains("merge of") }) }
         #expect(warnings.all.contains { $0.contains("merge of") && $0.contains("No space left") }, "\(warnings.all)")
         // Consistent and readable; the failed merge left no file behind.
         #expect(try search(index.snapshot(), field: "body", term: "common").count == 20)

@@ -2,11 +2,12 @@
 import Glibc
 #endif
 import SouFormat
+import SouTestSupport
 import Testing
 
 @testable import SouIndex
 
-@Suite struct IndexCatalogTests {
+@Suite(.offCooperativePool) struct IndexCatalogTests {
     @Test func emptyDirectoryGetsDefaultIndex() async throws {
         let scratch = ScratchDirectory()
         let catalog = try await IndexCatalog(dataDirectory: scratch.file("data"), options: testOptions())

@@ -1,10 +1,11 @@
 import SouFormat
+import SouTestSupport
 import Testing
 
 @testable import SouIndex
 
 /// Random upserts, deletes, commits, merges and reopens, checked against a dictionary.
-@Suite struct IndexModelTests {
+@Suite(.offCooperativePool) struct IndexModelTests {
     static let words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet"]
 
     func randomDocument(_ id: String, _ random: inout SplitMix64) -> Document {

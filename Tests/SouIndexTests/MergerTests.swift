@@ -1,9 +1,10 @@
 import SouFormat
+import SouTestSupport
 import Testing
 
 @testable import SouIndex
 
-@Suite struct MergerTests {
+@Suite(.offCooperativePool) struct MergerTests {
     @Test func cancelledMergeWritesNothing() throws {
         let scratch = ScratchDirectory()
         var builder = SegmentBuilder()

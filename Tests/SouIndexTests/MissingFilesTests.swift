@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import SouFormat
+import SouTestSupport
 import Testing
 
 @testable import SouIndex
@@ -11,7 +12,7 @@ import Testing
 /// Files of an index that are gone (deleted by hand, lost by a faulty disk): reported naming
 /// the file, the index's other files left alone, the other indexes still served, and
 /// nothing silently created over what is left.
-@Suite struct MissingFilesTests {
+@Suite(.offCooperativePool) struct MissingFilesTests {
     /// A data directory with `default` (two segments, a deletion file, records only in the
     /// live log) and `news` (one segment): a crash copy of it, closed.
     func makeDataDirectory() async throws -> ScratchDirectory {

@@ -1,22 +1,21 @@
 import SouFormat
+import SouTestSupport
 import Testing
 
 @testable import SouIndex
 
 /// When segment files leave the disk: superseded segments only after the last snapshot
 /// that uses them is released; files no manifest names at the next open.
-@Suite struct SegmentLifetimeTests {
+@Suite(.offCooperativePool) struct SegmentLifetimeTests {
     func segmentFiles(_ directory: String, _ segment: String) -> [String] {
         SegmentFile.allCases.map { $0.path(directory: directory, segment: segment) }
     }
 
-    /// Polls for up to 5 s (a merge task may release its last reference a moment later).
-    func eventually(_ condition: () -> Bool) async throws -> Bool {
-        for _ in 0..<500 {
-            if condition() { return true }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        return condition()
+    /// Waits until `condition` holds (a merge task may release its last reference a moment
+    /// later); only a hang guard bounds the wait.
+    func eventually(_ condition: @escaping @Sendable () -> Bool) async throws -> Bool {
+        try await waitUntil("segment files are released", condition)
+        return true
     }
 
     @Test func heldSnapshotKeepsMergedAwaySegmentsUntilReleased() async throws {

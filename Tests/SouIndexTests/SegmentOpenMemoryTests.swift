@@ -10,7 +10,7 @@ import Testing
 /// Opening a segment maps its files and verifies every checksum, yet leaves (almost) none of
 /// their pages resident in the process: the postings are not read into memory by the open.
 /// Measured per mapping (`/proc/self/smaps`), so other tests running alongside add no noise.
-@Suite struct SegmentOpenMemoryTests {
+@Suite(.offCooperativePool) struct SegmentOpenMemoryTests {
     @Test(.enabled(if: SegmentOpenMemoryTests.hasSmaps, "needs /proc/self/smaps"))
     func openingLeavesTheFilesNonResident() throws {
         let scratch = ScratchDirectory()

@@ -9,7 +9,7 @@ import Glibc
 #endif
 
 /// A segment written by `SegmentBuilder` reads back exactly, and corruption is detected on open.
-@Suite struct SegmentTests {
+@Suite(.offCooperativePool) struct SegmentTests {
     static let documents = [
         StoredDocument(id: "a", fields: [.init(name: "title", value: "大同日报"), .init(name: "body", value: "大同市 5G+ 教育")]),
         StoredDocument(id: "b/2", fields: [.init(name: "body", value: "line one\nline \"two\"\t😀")]),

@@ -4,13 +4,14 @@ import Glibc
 import Darwin
 #endif
 import SouFormat
+import SouTestSupport
 import Testing
 
 @testable import SouIndex
 
 /// A log torn by a crash at any byte: the index opens to the committed state plus exactly
 /// the complete records, the torn tail is ignored, logged and counted in the stats.
-@Suite struct WALRecoveryTests {
+@Suite(.offCooperativePool) struct WALRecoveryTests {
     @Test func tornTailAtAnyByteOpensToTheCompleteRecords() async throws {
         let scratch = ScratchDirectory()
         let path = scratch.file("data")

@@ -1,10 +1,11 @@
 import SouFormat
 import Synchronization
+import SouTestSupport
 import Testing
 
 @testable import SouIndex
 
-@Suite struct WALTests {
+@Suite(.offCooperativePool) struct WALTests {
     /// Random records written, read back equal.
     @Test func randomRecordsRoundTrip() async throws {
         let seed = UInt64.random(in: 0...UInt64.max)
@@ -158,11 +159,7 @@ import Testing
             path: directory.file(WALFormat.fileName(1)), policy: .batch(interval: .milliseconds(20)), lastSequence: 0)
         try writer.append(type: WALFormat.addType, sequence: 1, payload: [1])
         try await writer.waitUntilDurable(1)
-        var waited = 0
-        while writer.syncCount == 0 && waited < 200 {
-            try await Task.sleep(for: .milliseconds(10))
-            waited += 1
-        }
+        try await waitUntil("the batch timer fsyncs") { writer.syncCount > 0 }
         #expect(writer.syncCount >= 1)
         try await writer.close()
     }

@@ -21,7 +21,7 @@ enum MallocCounter {
 /// Query hot paths do not allocate per posting: the same query over a corpus with 8× the
 /// postings makes (almost) the same number of allocations. Run by scripts/check-allocations.sh
 /// (which preloads the counter); skipped otherwise.
-@Suite struct AllocationTests {
+@Suite(.offCooperativePool) struct AllocationTests {
     static let queries = [
         "大同", "大同 教育", "大同 OR 教育", "\"大同 日报\"", "同", "大同市", "发展 -大同", "(发展 OR 工作) 大同",
         "title:大同", "dt*", "5g",

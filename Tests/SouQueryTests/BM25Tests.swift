@@ -6,7 +6,7 @@ import SouTestSupport
 import Testing
 
 /// Sou's BM25 scores equal a straightforward reference computation.
-@Suite struct BM25Tests {
+@Suite(.offCooperativePool) struct BM25Tests {
     static let words = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta"]
 
     static func corpus(seed: UInt64) -> [StoredDocument] {

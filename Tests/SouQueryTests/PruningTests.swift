@@ -5,7 +5,7 @@ import SouTestSupport
 import Testing
 
 /// Block-max pruned top-k equals exhaustive top-k, and pruning really skips scoring.
-@Suite struct PruningTests {
+@Suite(.offCooperativePool) struct PruningTests {
     @Test func prunedTopKEqualsExhaustiveTopK() throws {
         let seed: UInt64 = 0x9A11E
         print("PruningTests seed", seed)

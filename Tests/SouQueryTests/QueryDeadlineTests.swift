@@ -11,7 +11,7 @@ import Glibc
 
 /// The query deadline holds where no match is ever produced: phrase and AND candidate loops,
 /// live document-frequency walks and prefix expansion all stop with `SearchError.timeout`.
-@Suite struct QueryDeadlineTests {
+@Suite(.offCooperativePool) struct QueryDeadlineTests {
     /// 3,000 documents where "alpha" and "beta" (and the CJK bigrams 大同 and 同市) co-occur
     /// but are never adjacent, plus "left"/"right" in disjoint documents.
     static let documents = (0..<3_000).map { number in

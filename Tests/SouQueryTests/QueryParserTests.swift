@@ -1,3 +1,4 @@
+import SouTestSupport
 import Testing
 
 @testable import SouQuery
@@ -18,7 +19,7 @@ private struct SplitMix64: RandomNumberGenerator {
     }
 }
 
-@Suite struct QueryParserTests {
+@Suite(.offCooperativePool) struct QueryParserTests {
     let parser = QueryParser()
 
     private func parse(_ input: String) throws -> Query { try parser.parse(input) }

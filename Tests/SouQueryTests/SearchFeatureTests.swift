@@ -5,7 +5,7 @@ import Testing
 
 /// Query features beyond `SearcherTests`: explicit operators, grouped negation, field phrases,
 /// phrases with lone CJK characters, paging, and snippet windows on long seed text.
-@Suite struct SearchFeatureTests {
+@Suite(.offCooperativePool) struct SearchFeatureTests {
     static let documents = SearcherTests.documents + [
         StoredDocument(id: "6", fields: [.init(name: "body", value: "大同大学大 学术")]),
         StoredDocument(id: "7", fields: [.init(name: "body", value: "学大，大 学")]),

@@ -4,7 +4,7 @@ import SouTestSupport
 import Testing
 
 /// Query semantics end to end over real segments.
-@Suite struct SearcherTests {
+@Suite(.offCooperativePool) struct SearcherTests {
     static let documents = [
         StoredDocument(id: "1", fields: [.init(name: "title", value: "大同日报"), .init(name: "body", value: "大同市教育局召开会议，推进5G+智慧教育。")]),
         StoredDocument(id: "2", fields: [.init(name: "title", value: "科技新闻"), .init(name: "body", value: "平城区科技创新，访问 www.dtnews.cn 了解详情。")]),

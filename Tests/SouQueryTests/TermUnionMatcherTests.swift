@@ -5,7 +5,7 @@ import Testing
 
 /// The in-place merge that builds a union's positions (a lone CJK character's bigrams and
 /// unigram, or a prefix's terms) equals sorting the concatenation.
-@Suite struct TermUnionMatcherTests {
+@Suite(.offCooperativePool) struct TermUnionMatcherTests {
     @Test func mergeSortedEqualsSortingTheConcatenation() {
         let seed: UInt64 = 0x3E5E
         print("TermUnionMatcherTests seed", seed)

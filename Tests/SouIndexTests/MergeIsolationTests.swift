@@ -1,0 +1,36 @@
+import Dispatch
+import SouTestSupport
+import Testing
+
+@testable import SouIndex
+
+/// Merges run on threads of their own: with every merge thread blocked outright, writes are
+/// still acknowledged, the refresh timer still publishes them and COMMIT still builds its
+/// segment. Deterministic: if any of these needed a merge thread the test would hang (and
+/// hit its time limit) instead of passing.
+@Suite(.timeLimit(.minutes(10))) struct MergeIsolationTests {
+    @Test func writesRefreshesAndCommitsGoOnWhileEveryMergeThreadIsBlocked() async throws {
+        let release = DispatchSemaphore(value: 0)
+        let started = DispatchSemaphore(value: 0)
+        let threads = BlockingIO.merges.threadCount
+        for _ in 0..<threads {
+            BlockingIO.merges.enqueue {
+                started.signal()
+                release.wait()
+            }
+        }
+        defer { for _ in 0..<threads { release.signal() } }
+        await OffPool.run { for _ in 0..<threads { started.wait() } }
+
+        let scratch = ScratchDirectory()
+        let catalog = try await IndexCatalog(
+            dataDirectory: scratch.file("data"), options: testOptions(refresh: .milliseconds(20)))
+        let index = try #require(catalog.index(named: "default"))
+        try await index.add([document("1", "acknowledged while merges are stuck")])
+        try await waitUntil("the refresh timer publishes the write") { index.snapshot().liveDocumentCount == 1 }
+        try await index.add([document("2", "committed while merges are stuck")])
+        try await index.commit()
+        #expect(index.snapshot().liveDocumentCount == 2)
+        try await catalog.close()
+    }
+}
