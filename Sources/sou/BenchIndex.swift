@@ -34,7 +34,8 @@ struct BenchIndex: ParsableCommand {
         let before = try Self.stats(connection)
         let documentsBefore = before["documents"] as? Int ?? 0
         if documentsBefore > 0 {
-            printError("sou: warning: the index already holds \(documentsBefore) documents; time to first searchable may read 0")
+            printError(
+                "sou: warning: the index already holds \(documentsBefore) documents; time to first searchable may read 0")
         }
 
         let started = ContinuousClock.now
@@ -92,7 +93,9 @@ struct BenchIndex: ParsableCommand {
                 int("documents"), int("failed"), mebibytes("bytes"), double("seconds")),
             String(format: "throughput        %.0f docs/s  %.2f MB/s", double("docs_per_second"), double("mb_per_second")),
             "first searchable  \(first)",
-            "index size        \(mebibytes("index_size_bytes")) in \(int("segments")) segments (\(int("index_documents")) documents; WAL \(mebibytes("wal_bytes")); \(int("merges_running")) merges running)",
+            "index size        \(mebibytes("index_size_bytes")) in \(int("segments")) segments "
+                + "(\(int("index_documents")) documents; WAL \(mebibytes("wal_bytes")); "
+                + "\(int("merges_running")) merges running)",
             "daemon memory     peak RSS \(mebibytes("peak_rss_bytes")), RSS now \(mebibytes("rss_bytes"))",
         ].joined(separator: "\n")
     }

@@ -38,7 +38,8 @@ struct QueryGenerator {
             return Self.terms(in: text).isEmpty ? nil : text
         }
         if texts.isEmpty {
-            throw CLIFailure.notFound("cannot generate queries: no document of the index matches \(probe); give --queries FILE")
+            throw CLIFailure.notFound(
+                "cannot generate queries: no document of the index matches \(probe); give --queries FILE")
         }
         return texts
     }
@@ -77,7 +78,7 @@ struct QueryGenerator {
         var current: Run?
         for character in text {
             let isCJK = isCJK(character)
-            let isWord = !isCJK && character.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) }
+            let isWord = !isCJK && character.unicodeScalars.allSatisfy(isWordScalar)
             if isCJK || isWord, current?.isCJK == isCJK {
                 current?.characters.append(character)
                 continue
@@ -87,6 +88,11 @@ struct QueryGenerator {
         }
         if let run = current { runs.append(run) }
         return runs
+    }
+
+    /// An ASCII letter or digit (the analyzer's word characters that stay one token).
+    static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+        ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
     }
 
     /// Han, Kana or Hangul (the analyzer's CJK classes, docs/ANALYSIS.md).
