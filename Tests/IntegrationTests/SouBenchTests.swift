@@ -103,6 +103,42 @@ import Testing
         #expect(jsonObject(count.standardOutput)?["total"] as? Int == 20)
     }
 
+    /// Queries the daemon refuses are counted by code; the report is printed, then exit 4.
+    @Test func queryErrorsAreCountedAndExitFour() async throws {
+        let fixture = try await DaemonFixture.start()
+        let file = try TemporaryDirectory(prefix: "sou-bench")
+        try "大同\n(unclosed\n".write(toFile: file.appending("q.txt"), atomically: true, encoding: .utf8)
+        let run = try fixture.sou([
+            "bench", "query", "--queries", file.appending("q.txt"), "--connections", "1", "--duration", "0.3", "--json",
+        ])
+        #expect(run.status == 4, "\(run.standardError)")
+        let result = try #require(jsonObject(run.standardOutput), "\(run.standardOutput)")
+        let errors = try #require(result["errors"] as? Int)
+        #expect(errors > 0)
+        #expect(result["queries"] as? Int ?? 0 >= errors)
+        #expect(result["error_codes"] as? [String: Int] == ["BAD_QUERY": errors])
+        #expect(run.standardError.contains("BAD_QUERY"))
+    }
+
+    /// On a terminal both draw a progress line on standard error (which `script` merges in).
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
+    func progressLinesOnATerminal() async throws {
+        let fixture = try await DaemonFixture.start()
+        let sou = "'\(ProcessRunner.executable("sou"))' --socket '\(fixture.socket)'"
+        func onTerminal(_ command: String) throws -> String {
+            let output = try ProcessRunner.run("/usr/bin/script", ["-qec", command, "/dev/null"])
+            #expect(output.status == 0, "\(command): \(output.standardOutput)")
+            return output.standardOutput
+        }
+        let index = try onTerminal("\(sou) bench index '\(Self.seeds)'")
+        #expect(index.contains("\r\u{1B}[K[" + String(repeating: "#", count: 24) + "]"), "\(index)")
+        #expect(index.contains("first searchable"))
+        let query = try onTerminal("\(sou) bench query --generate 20 --duration 0.5")
+        #expect(query.contains("\r\u{1B}[K"), "\(query)")
+        #expect(query.contains("/0.5 s  "), "\(query)")  // the progress line: elapsed/duration, queries, q/s, errors
+        #expect(query.contains("queries/s over 4 connections"), "\(query)")
+    }
+
     @Test func badArgumentsAreUsageErrorsAndAnAbsentDaemonIsUnreachable() async throws {
         let fixture = try await DaemonFixture.start()
         for arguments in [
