@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         .systemLibrary(
@@ -59,6 +60,8 @@ let package = Package(
             dependencies: [
                 "SouClient", "SouProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // `sou bench query` latency percentiles.
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
         .testTarget(name: "SouAnalysisTests", dependencies: ["SouAnalysis", "SouTestSupport"]),

@@ -14,8 +14,8 @@ public final class ServerCounters: Sendable {
     /// Fresh counters.
     public init() {}
 
-    /// The counters as `STAT` pairs.
-    func pairs() -> [(String, Int)] {
+    /// The counters as `STAT` pairs, then the process's memory (docs/PROTOCOL.md, STATS).
+    func pairs(memory: ProcessMemory = .current()) -> [(String, Int)] {
         let uptime = ContinuousClock.now - started
         return [
             ("uptime_seconds", Int(uptime.components.seconds)),
@@ -24,6 +24,8 @@ public final class ServerCounters: Sendable {
             ("requests_received", requestsReceived.load(ordering: .relaxed)),
             ("requests", requests.load(ordering: .relaxed)),
             ("errors", errors.load(ordering: .relaxed)),
+            ("rss_bytes", memory.residentBytes),
+            ("peak_rss_bytes", memory.peakResidentBytes),
         ]
     }
 }

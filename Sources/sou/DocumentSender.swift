@@ -14,6 +14,9 @@ struct DocumentSender {
     var failures: [String] = []
     var progress = Progress()
     var expectedTotal: Int?
+    /// Called once, with the id of the first document the daemon acknowledged (`sou bench
+    /// index` starts watching for it to become searchable).
+    var onFirstAdded: ((String) -> Void)?
 
     init(connection: SouConnection) {
         self.connection = connection
@@ -48,6 +51,10 @@ struct DocumentSender {
                 throw CLIFailure.unreachable(error.description)
             }
             if response.isOK {
+                if added == 0, let onFirstAdded {
+                    onFirstAdded(Self.id(in: line))
+                    self.onFirstAdded = nil
+                }
                 added += 1
             } else {
                 let reply = Reply.parse(response)
@@ -64,11 +71,8 @@ struct DocumentSender {
 
     /// Flushes, commits, clears the progress line and prints the summary to stderr.
     mutating func finish(commit: Bool, json: Bool) throws {
-        try flush()
-        if commit { _ = try Reply.check(try Reply.call(connection, "COMMIT")) }
-        progress.finish()
-        for failure in failures.prefix(10) { printError("sou: error: \(failure)") }
-        if failures.count > 10 { printError("sou: … and \(failures.count - 10) more errors") }
+        try complete(commit: commit)
+        printFailures()
         let summary = String(
             format: "%d documents added, %d failed, %.1f MB in %.2f s (%@)", added, failures.count,
             Double(progress.bytes) / 1_048_576, progress.seconds, progress.rates)
@@ -78,6 +82,19 @@ struct DocumentSender {
             printError(summary)
         }
         if !failures.isEmpty { throw CLIFailure.server("\(failures.count) documents were not added") }
+    }
+
+    /// Sends what is queued, then `COMMIT` when `commit`, and clears the progress line.
+    mutating func complete(commit: Bool) throws {
+        try flush()
+        if commit { _ = try Reply.check(try Reply.call(connection, "COMMIT")) }
+        progress.finish()
+    }
+
+    /// Prints the first ten failures to stderr.
+    func printFailures() {
+        for failure in failures.prefix(10) { printError("sou: error: \(failure)") }
+        if failures.count > 10 { printError("sou: … and \(failures.count - 10) more errors") }
     }
 
     static func id(in line: String) -> String {

@@ -27,8 +27,9 @@ struct GlobalOptions: ParsableArguments {
 
     /// Connects, switches to JSON replies and to `--index`.
     ///
+    /// - Parameter creatingIndex: first `CREATE` the `--index` when it does not exist.
     /// - Throws: `CLIFailure.usage` (an `--index` that is not one word), `.unreachable` or `.server`.
-    func connect() throws -> SouConnection {
+    func connect(creatingIndex: Bool = false) throws -> SouConnection {
         if let index { try RequestWords.checkIndexName(index) }
         let connection: SouConnection
         do {
@@ -36,10 +37,13 @@ struct GlobalOptions: ParsableArguments {
         } catch {
             throw CLIFailure.unreachable(error.description)
         }
-        var lines = ["JSON ON"]
-        if let index { lines.append("USE \(index)") }
-        for line in lines {
-            _ = try Reply.check(try Reply.call(connection, line))
+        _ = try Reply.check(try Reply.call(connection, "JSON ON"))
+        if let index {
+            if creatingIndex {
+                let reply = try Reply.call(connection, "CREATE \(index)")
+                if reply["code"] as? String != ErrorCode.indexExists.rawValue { _ = try Reply.check(reply) }
+            }
+            _ = try Reply.check(try Reply.call(connection, "USE \(index)"))
         }
         return connection
     }

@@ -27,6 +27,16 @@ struct IndexFiles: ParsableCommand {
     }
 
     func run() throws {
+        let entries = try Self.entries(for: paths)
+        var sender = DocumentSender(connection: try global.connect())
+        try Self.send(entries, with: &sender)
+        try sender.finish(commit: true, json: global.json)
+    }
+
+    /// The files to index under `paths`, in order: folders walked recursively, sorted.
+    ///
+    /// - Throws: `ValidationError` (exit 2) for a path that does not exist.
+    static func entries(for paths: [String]) throws -> [Entry] {
         var entries: [Entry] = []
         for path in paths {
             var isDirectory: ObjCBool = false
@@ -47,8 +57,12 @@ struct IndexFiles: ParsableCommand {
                 entries.append(entry)
             }
         }
-        let connection = try global.connect()
-        var sender = DocumentSender(connection: connection)
+        return entries
+    }
+
+    /// Sends every document of `entries` through `sender` (without the final flush or COMMIT);
+    /// a file that cannot be read is counted as a failure and skipped.
+    static func send(_ entries: [Entry], with sender: inout DocumentSender) throws {
         sender.expectedTotal = entries.allSatisfy { !$0.isJSONLines } ? entries.count : nil
         for entry in entries {
             if entry.isJSONLines {
@@ -75,7 +89,6 @@ struct IndexFiles: ParsableCommand {
             let json = JSONValue.object([("id", .string(entry.id)), ("title", .string(title)), ("body", .string(text))])
             try sender.add(json: json.encoded())
         }
-        try sender.finish(commit: true, json: global.json)
     }
 
     static func isBlank(_ line: String) -> Bool {

@@ -11,7 +11,10 @@ struct Sou: ParsableCommand {
             Socket: --socket, else $SOU_SOCKET, else the daemon's default. Colour only on a terminal; NO_COLOR disables it.
             """,
         subcommands: [Search.self, Add.self, IndexFiles.self, Get.self, Delete.self, Commit.self, Stats.self, Ping.self,
-            Indexes.self, Raw.self])
+            Indexes.self, Raw.self, Bench.self])
+
+    /// Subcommands that hold subcommands: global options given before them go after the second word.
+    static let groups: Set<String> = ["bench"]
 
     /// Moves options given before the subcommand name (`sou --socket S search q`) after it,
     /// where the subcommand's `GlobalOptions` parse them.
@@ -34,6 +37,9 @@ struct Sou: ParsableCommand {
             }
         }
         guard !leading.isEmpty, index < arguments.count else { return arguments }
+        if groups.contains(arguments[index]), index + 1 < arguments.count {
+            return [arguments[index], arguments[index + 1]] + leading + arguments[(index + 2)...]
+        }
         return [arguments[index]] + leading + arguments[(index + 1)...]
     }
 

@@ -146,6 +146,12 @@ import Testing
         #expect(stats["requests"] as? Int ?? 0 >= 15)
         #expect(stats["errors"] as? Int == 0)
         #expect(stats["uptime_seconds"] is Int)
+        let residentBytes = try #require(stats["rss_bytes"] as? Int)
+        let peakResidentBytes = try #require(stats["peak_rss_bytes"] as? Int)
+        #if os(Linux)
+        #expect(residentBytes > 0)
+        #expect(peakResidentBytes >= residentBytes)
+        #endif
         #expect(replies[16]["message"] as? String == "created news")
         #expect(replies[17]["indexes"] as? [String] == ["default", "news"])
         #expect(replies[18]["index"] as? String == "news")
