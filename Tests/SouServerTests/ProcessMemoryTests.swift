@@ -35,7 +35,8 @@ import Testing
         let counters = ServerCounters()
         let pairs = counters.pairs(memory: ProcessMemory(residentBytes: 4096, peakResidentBytes: 8192))
         #expect(pairs.map(\.0) == [
-            "uptime_seconds", "connections", "total_connections", "requests", "errors", "rss_bytes", "peak_rss_bytes",
+            "uptime_seconds", "connections", "total_connections", "requests_received", "requests", "errors", "rss_bytes",
+            "peak_rss_bytes",
         ])
         #expect(pairs.suffix(2).map(\.1) == [4096, 8192])
 
