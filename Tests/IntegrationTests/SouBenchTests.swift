@@ -5,7 +5,7 @@ import Testing
 /// `sou bench index` and `sou bench query` against a real daemon: the JSON reports hold every
 /// member with sane values. Nothing here asserts on a time or a speed (machines are noisy):
 /// only counts, structure and orderings that hold however fast the machine is.
-@Suite struct SouBenchTests {
+@Suite(.offCooperativePool) struct SouBenchTests {
     static var seeds: String { SeedCorpus.repositoryRoot + "/seeds" }
 
     @Test func benchIndexSeedsThenQueryGeneratedQueries() async throws {
