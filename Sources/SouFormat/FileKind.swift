@@ -8,6 +8,7 @@ public enum FileKind: String, Sendable, CaseIterable {
     case positions = "SOUX"
     case storedFields = "SOUS"
     case fieldNorms = "SOUN"
+    case idColumn = "SOUC"
     case deletions = "SOUK"
     case manifest = "SOUI"
     case writeAheadLog = "SOUW"

@@ -2,12 +2,12 @@ import Synchronization
 
 /// Reads documents from a stored-fields file written by `StoredFieldsWriter`.
 ///
-/// `document(_:)` binary-searches the fixed-size block index, inflates the block (or reuses
-/// the last inflated one) and decodes the document. Layout: docs/FORMAT.md §6.
+/// `document(_:)` binary-searches the fixed-size block index, inflates the block (or takes it
+/// from `StoredBlockCache.shared`) and decodes the document. Layout: docs/FORMAT.md §6.
 ///
 /// Safety of `@unchecked Sendable`: the stored properties are `let`s; `body` points into
-/// `file`'s read-only mapping, which the reader keeps alive. The only mutable state, the
-/// last inflated block, sits in a `Mutex` held just long enough to copy or replace it.
+/// `file`'s read-only mapping, which the reader keeps alive. Inflated blocks live in the
+/// shared cache, which locks itself.
 public final class StoredFieldsReader: @unchecked Sendable {
     /// The mapping the reader reads from; kept alive as long as the reader.
     public let file: MappedFile
@@ -18,7 +18,10 @@ public final class StoredFieldsReader: @unchecked Sendable {
     private let name: String
     private let indexOffset: Int
     private let blockCount: Int
-    private let lastBlock = Mutex<(block: Int, bytes: [UInt8])?>(nil)
+    /// This reader's key in the block cache: never reused, unlike the object's address.
+    private let serial: UInt64
+    private let cache: StoredBlockCache
+    private static let serials = Atomic<UInt64>(0)
 
     /// Opens and checks a stored-fields file.
     ///
@@ -27,7 +30,7 @@ public final class StoredFieldsReader: @unchecked Sendable {
     ///   is inconsistent (first IDs not increasing from 0, blocks not contiguous, sizes
     ///   impossible).
     /// - Complexity: O(file size) for the checksum, O(blocks) for the index.
-    public init(file: MappedFile) throws {
+    public init(file: MappedFile, cache: StoredBlockCache = .shared) throws {
         let name = file.name
         let (range, _) = try FileFraming.verify(file.bytes, kind: .storedFields, file: name)
         let body = UnsafeRawBufferPointer(rebasing: file.bytes[range])
@@ -92,6 +95,8 @@ public final class StoredFieldsReader: @unchecked Sendable {
         self.count = Int(documentCount)
         self.blockCount = Int(blockCount)
         self.indexOffset = Int(indexOffset)
+        self.cache = cache
+        self.serial = Self.serials.add(1, ordering: .relaxed).newValue
     }
 
     /// The stored document with ID `docID`.
@@ -100,7 +105,7 @@ public final class StoredFieldsReader: @unchecked Sendable {
     /// - Returns: the document as it was added.
     /// - Throws: `FormatError.corrupt` if `docID` is out of range (a doc ID from a damaged
     ///   postings list) or the block is malformed; `FormatError.compression` if it does not inflate.
-    /// - Complexity: O(log blocks) + inflating one block (skipped when it is the last one read).
+    /// - Complexity: O(log blocks) + inflating one block (skipped when the cache holds it).
     public func document(_ docID: UInt32) throws -> StoredDocument {
         guard Int(docID) < count else {
             throw FormatError.corrupt(file: name, reason: "document \(docID) out of range (\(count) documents)")
@@ -146,7 +151,10 @@ public final class StoredFieldsReader: @unchecked Sendable {
     }
 
     private func inflatedBlock(_ block: Int) throws -> [UInt8] {
-        if let cached = lastBlock.withLock({ $0 }), cached.block == block { return cached.bytes }
+        try cache.block(reader: serial, block: block) { try inflate(block) }
+    }
+
+    private func inflate(_ block: Int) throws -> [UInt8] {
         let entry = try entry(block)
         // init checked that blocks are contiguous, end at indexOffset and cannot inflate to more
         // than deflate allows; the entry was read again from the mapping since, so check that it
@@ -159,8 +167,6 @@ public final class StoredFieldsReader: @unchecked Sendable {
         }
         let start = Int(entry.offset)
         let compressed = UnsafeRawBufferPointer(rebasing: body[start..<(start + Int(entry.compressedSize))])
-        let raw = try Zlib.decompress(compressed, originalSize: Int(entry.rawSize))
-        lastBlock.withLock { $0 = (block, raw) }
-        return raw
+        return try Zlib.decompress(compressed, originalSize: Int(entry.rawSize))
     }
 }

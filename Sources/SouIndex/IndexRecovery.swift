@@ -69,7 +69,7 @@ struct IndexRecovery: Sendable {
         var segments: [Segment] = []
         for entry in manifest.segments {
             do {
-                let reader = try SegmentReader(directory: directory, name: entry.name)
+                let reader = try SegmentReader(directory: directory, name: entry.name, files: entry.files)
                 guard reader.documentCount == entry.documentCount else {
                     throw FormatError.corrupt(
                         file: "\(directory)/\(entry.name)",

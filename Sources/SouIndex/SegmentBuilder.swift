@@ -184,6 +184,9 @@ public struct SegmentBuilder {
             norms.add(lengths: docLengths)
         }
 
+        var ids = IdColumnWriter()
+        for document in documents { ids.add(document.id) }
+
         let meta = SegmentMeta(documentCount: documents.count, fieldNames: fieldNames, fieldStatistics: fieldStatistics)
         return [
             (.meta, meta.encode()),
@@ -192,6 +195,7 @@ public struct SegmentBuilder {
             (.positions, positionsImage),
             (.storedFields, try stored.finish()),
             (.fieldNorms, norms.finish()),
+            (.ids, ids.finish()),
         ]
     }
 }

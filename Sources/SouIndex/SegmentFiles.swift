@@ -7,6 +7,8 @@ public enum SegmentFile: String, CaseIterable, Sendable {
     case positions = "pos"
     case storedFields = "store"
     case fieldNorms = "norms"
+    /// Since format 1.1; a segment whose manifest entry does not list it predates it.
+    case ids
 
     public func path(directory: String, segment: String) -> String {
         "\(directory)/\(segment).\(rawValue)"

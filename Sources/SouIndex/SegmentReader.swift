@@ -19,6 +19,9 @@ public final class SegmentReader: @unchecked Sendable {
     public let postings: PostingsReader
     public let storedFields: StoredFieldsReader
     public let norms: FieldNormsReader
+    /// The documents' ids, uncompressed; nil for a segment written before id columns existed
+    /// (its ids come from the stored fields).
+    public let ids: IdColumnReader?
     /// Sum of the sizes of the segment's files.
     public let byteSize: Int
     /// Set by `retire()`: remove the files when the last reference goes away.
@@ -28,8 +31,11 @@ public final class SegmentReader: @unchecked Sendable {
     private let files: [(path: String, identity: FileIdentity?)]
 
     /// Maps and verifies every file of segment `name` in `directory`.
+    /// - Parameter files: the file names the manifest lists for the segment, nil for a segment
+    ///   this build just wrote. A listed file (or, without a list, any file) that is missing is
+    ///   an error; only a segment whose list lacks the id column is opened without one.
     /// - Throws: `FormatError` naming the file that is missing, truncated or corrupt.
-    public init(directory: String, name: String) throws {
+    public init(directory: String, name: String, files listed: [String]? = nil) throws {
         self.name = name
         self.directory = directory
         func map(_ file: SegmentFile, willNeed: Bool = false) throws -> MappedFile {
@@ -41,12 +47,15 @@ public final class SegmentReader: @unchecked Sendable {
         let positionsFile = try map(.positions)
         let storedFile = try map(.storedFields)
         let normsFile = try map(.fieldNorms)
+        let hasIdColumn = listed?.contains(SegmentFile.ids.fileName(segment: name)) ?? true
+        let idsFile = hasIdColumn ? try map(.ids) : nil
         meta = try SegmentMeta(file: metaFile)
         dictionary = try TermDictionaryReader(file: dictionaryFile)
         postings = try PostingsReader(postings: postingsFile, positions: positionsFile)
         storedFields = try StoredFieldsReader(file: storedFile)
         norms = try FieldNormsReader(file: normsFile)
-        let mapped = [metaFile, dictionaryFile, postingsFile, positionsFile, storedFile, normsFile]
+        ids = try idsFile.map(IdColumnReader.init(file:))
+        let mapped = [metaFile, dictionaryFile, postingsFile, positionsFile, storedFile, normsFile] + (idsFile.map { [$0] } ?? [])
         byteSize = mapped.reduce(0) { $0 + $1.bytes.count }
         // Verifying every checksum read each page once; opening must not leave the postings
         // (or anything else) resident: queries fault in what they touch.
@@ -56,7 +65,7 @@ public final class SegmentReader: @unchecked Sendable {
             return (path, SystemCalls.fileIdentity(path))
         }
         guard storedFields.count == meta.documentCount, norms.documentCount == meta.documentCount,
-            norms.fieldCount == meta.fieldNames.count
+            norms.fieldCount == meta.fieldNames.count, ids.map({ $0.count == meta.documentCount }) ?? true
         else {
             throw FormatError.corrupt(file: "\(name).meta", reason: "document or field counts disagree between files")
         }
@@ -99,5 +108,13 @@ public final class SegmentReader: @unchecked Sendable {
 
     public func document(_ docID: UInt32) throws -> Document {
         try storedFields.document(docID)
+    }
+
+    /// The external id of document `docID`: from the id column (no inflation), or from the
+    /// stored fields for a segment written before id columns existed.
+    /// - Throws: `FormatError` if `docID` is out of range or the file is damaged.
+    public func id(_ docID: UInt32) throws -> String {
+        if let ids { return try ids.id(docID) }
+        return try storedFields.document(docID).id
     }
 }

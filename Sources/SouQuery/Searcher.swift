@@ -58,7 +58,14 @@ public struct Searcher: Sendable {
         for entry in page {
             // Reading and snippeting a hit is coarse work (a whole stored document): check each time.
             if deadline.checkNow() { throw SearchError.timeout }
-            let document = try snapshot.segments[entry.segment].reader.document(entry.doc)
+            let reader = snapshot.segments[entry.segment].reader
+            // The id comes from the id column; the stored document (a block to inflate) only
+            // when the hit needs its text.
+            guard snippets != nil || options.fields != nil else {
+                hits.append(SearchHit(id: try reader.id(entry.doc), score: entry.score, snippet: nil, fields: []))
+                continue
+            }
+            let document = try reader.document(entry.doc)
             hits.append(
                 SearchHit(
                     id: document.id,

@@ -58,7 +58,7 @@ import Testing
         #expect(try files(directory) == before)
     }
 
-    @Test(arguments: [".post", ".store", ".del"])
+    @Test(arguments: [".post", ".store", ".ids", ".del"])
     func missingSegmentFileRefusesOnlyThatIndex(suffix: String) async throws {
         let data = try await makeDataDirectory()
         let directory = data.path + "/default"

@@ -37,6 +37,27 @@ import Glibc
         #expect(positions == [3])
     }
 
+    /// Hit ids come from the id column; a segment written before it existed (its manifest
+    /// entry lists no `.ids`) opens without one and reads ids from the stored fields, while a
+    /// listed `.ids` that is missing refuses the segment.
+    @Test func idsComeFromTheColumnOrFromOlderSegmentsStoredFields() throws {
+        let fixture = try SnapshotFixture(documents: Self.documents)
+        let reader = try #require(fixture.snapshot.segments.first?.reader)
+        #expect(reader.ids != nil)
+        for (index, document) in Self.documents.enumerated() { #expect(try reader.id(UInt32(index)) == document.id) }
+
+        let idsPath = SegmentFile.ids.path(directory: fixture.directory, segment: "seg0")
+        #expect(unlink(idsPath) == 0)
+        let older = SegmentFile.allCases.filter { $0 != .ids }.map { $0.fileName(segment: "seg0") }
+        let legacy = try SegmentReader(directory: fixture.directory, name: "seg0", files: older)
+        #expect(legacy.ids == nil)
+        for (index, document) in Self.documents.enumerated() { #expect(try legacy.id(UInt32(index)) == document.id) }
+        #expect(throws: FormatError.self) {
+            try SegmentReader(directory: fixture.directory, name: "seg0", files: older + ["seg0.ids"])
+        }
+        #expect(throws: FormatError.self) { try SegmentReader(directory: fixture.directory, name: "seg0") }
+    }
+
     @Test func invalidDocumentsAreRejected() throws {
         var builder = SegmentBuilder()
         #expect(throws: IndexError.self) { try builder.add(StoredDocument(id: "", fields: [])) }

@@ -1,0 +1,66 @@
+/// Reads document ids from an id-column file written by `IdColumnWriter`, in place.
+///
+/// Safety of `@unchecked Sendable`: every stored property is a `let`; `ends` and `bytes`
+/// point into `file`'s read-only mapping, which the reader keeps alive.
+public final class IdColumnReader: @unchecked Sendable {
+    /// The mapping the reader reads from; kept alive as long as the reader.
+    public let file: MappedFile
+    /// Number of documents.
+    public let count: Int
+
+    private let name: String
+    private let ends: UnsafeRawBufferPointer
+    private let bytes: UnsafeRawBufferPointer
+
+    /// Opens and checks an id-column file.
+    ///
+    /// - Throws: `FormatError` if magic, version or checksum do not match, or the ends do not
+    ///   increase to exactly the size of the id bytes.
+    /// - Complexity: O(file size).
+    public init(file: MappedFile) throws {
+        let name = file.name
+        let (range, _) = try FileFraming.verify(file.bytes, kind: .idColumn, file: name)
+        let body = UnsafeRawBufferPointer(rebasing: file.bytes[range])
+        var reader = ByteReader(body, file: name)
+        let count = Int(try reader.readUInt32())
+        guard count <= reader.remaining / 4 else {
+            throw FormatError.corrupt(file: name, reason: "\(count) ids do not fit in \(reader.remaining) bytes")
+        }
+        let ends = try reader.readBytes(count * 4)
+        let bytes = try reader.readBytes(reader.remaining)
+        var previous: UInt32 = 0
+        for index in 0..<count {
+            let end = ends.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self).littleEndian
+            guard end > previous, Int(end) <= bytes.count else {
+                throw FormatError.corrupt(file: name, reason: "id \(index) ends at \(end) after \(previous)")
+            }
+            previous = end
+        }
+        guard Int(previous) == bytes.count else {
+            throw FormatError.corrupt(file: name, reason: "ids end at \(previous), the file holds \(bytes.count) bytes")
+        }
+        self.file = file
+        self.name = name
+        self.count = count
+        self.ends = ends
+        self.bytes = bytes
+    }
+
+    /// The id of document `doc`.
+    ///
+    /// - Throws: `FormatError.corrupt` if `doc` is out of range or the mapped bytes changed on
+    ///   disk since the checks at open (the CRC runs once) so that the range is impossible.
+    /// - Complexity: O(id length).
+    public func id(_ doc: UInt32) throws -> String {
+        let index = Int(doc)
+        guard index < count else {
+            throw FormatError.corrupt(file: name, reason: "document \(doc) out of range (\(count) ids)")
+        }
+        let start = index == 0 ? 0 : Int(ends.loadUnaligned(fromByteOffset: (index - 1) * 4, as: UInt32.self).littleEndian)
+        let end = Int(ends.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self).littleEndian)
+        guard start < end, end <= bytes.count else {
+            throw FormatError.corrupt(file: name, reason: "id \(doc) spans \(start)..<\(end) of \(bytes.count) bytes")
+        }
+        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+    }
+}
