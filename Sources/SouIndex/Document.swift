@@ -1,7 +1,48 @@
 import SouFormat
 
-/// A document as clients send it: an external id and named text fields. Stored as is.
-public typealias Document = StoredDocument
+/// A document as clients send it: an external id and named text fields, in the order given.
+///
+/// The index's own type, so that callers above this layer never name the format layer:
+/// `SegmentBuilder` hands it to the stored-fields writer as a `StoredDocument`, and
+/// `SegmentReader` turns what that file holds back into a `Document`.
+public struct Document: Sendable, Equatable {
+    /// One named text field and its original (unanalyzed) value.
+    public struct Field: Sendable, Equatable, Hashable {
+        public var name: String
+        public var value: String
+
+        public init(name: String, value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    /// The external id (the `_id` a client chose).
+    public var id: String
+    public var fields: [Field]
+
+    public init(id: String, fields: [Field]) {
+        self.id = id
+        self.fields = fields
+    }
+
+    /// The value of the first field named `name`, or `nil` if there is none.
+    public subscript(field name: String) -> String? {
+        fields.first { $0.name == name }?.value
+    }
+}
+
+extension Document {
+    /// A document read back from a stored-fields file.
+    init(_ stored: StoredDocument) {
+        self.init(id: stored.id, fields: stored.fields.map { Field(name: $0.name, value: $0.value) })
+    }
+
+    /// The document as the stored-fields file keeps it.
+    var stored: StoredDocument {
+        StoredDocument(id: id, fields: fields.map { StoredField(name: $0.name, value: $0.value) })
+    }
+}
 
 /// The rules a document must follow before it is accepted (PRODUCT.md, "Data model").
 public enum DocumentRules {

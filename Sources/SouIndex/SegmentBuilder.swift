@@ -176,7 +176,7 @@ public struct SegmentBuilder {
         let (postingsImage, positionsImage) = postings.finish()
 
         var stored = StoredFieldsWriter()
-        for document in documents { try stored.add(document) }
+        for document in documents { try stored.add(document.stored) }
 
         var norms = FieldNormsWriter(fieldCount: fieldNames.count)
         for var docLengths in lengths {

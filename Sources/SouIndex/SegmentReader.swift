@@ -98,6 +98,6 @@ public final class SegmentReader: @unchecked Sendable {
     }
 
     public func document(_ docID: UInt32) throws -> Document {
-        try storedFields.document(docID)
+        Document(try storedFields.document(docID))
     }
 }

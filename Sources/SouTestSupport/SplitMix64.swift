@@ -4,6 +4,13 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
 
     public init(seed: UInt64) { state = seed }
 
+    /// A fresh seed, printed so a failing run can be repeated with `init(seed:)`.
+    public static func printedSeed(_ label: String) -> UInt64 {
+        let seed = UInt64.random(in: 0...UInt64.max)
+        print("seed", label, seed)
+        return seed
+    }
+
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state

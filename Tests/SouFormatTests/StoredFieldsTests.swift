@@ -9,7 +9,7 @@ import Testing
         "é ß ﬁ Ａ", "한국어", "カタカナ", "\r\n", "\\", "mixed 中文 and English 123",
     ]
 
-    static func randomString(_ random: inout StorageTestRandom, maxPieces: Int = 12) -> String {
+    static func randomString(_ random: inout SplitMix64, maxPieces: Int = 12) -> String {
         var out = ""
         for _ in 0..<Int.random(in: 0...maxPieces, using: &random) {
             switch Int.random(in: 0..<3, using: &random) {
@@ -24,7 +24,7 @@ import Testing
         return out
     }
 
-    static func randomDocuments(_ count: Int, random: inout StorageTestRandom, blockSize: Int) -> [StoredDocument] {
+    static func randomDocuments(_ count: Int, random: inout SplitMix64, blockSize: Int) -> [StoredDocument] {
         (0..<count).map { n in
             let fields = (0..<Int.random(in: 0...5, using: &random)).map { _ in
                 var value = randomString(&random)
@@ -49,7 +49,7 @@ import Testing
 
     @Test(arguments: [(0, 16 * 1024), (1, 16 * 1024), (500, 16 * 1024), (300, 1), (400, 512), (2_000, 4 * 1024)])
     func roundTrip(count: Int, blockSize: Int) throws {
-        var random = StorageTestRandom(seed: StorageTestRandom.printedSeed("stored \(count)/\(blockSize)"))
+        var random = SplitMix64(seed: SplitMix64.printedSeed("stored \(count)/\(blockSize)"))
         let documents = Self.randomDocuments(count, random: &random, blockSize: blockSize)
         let reader = try StoredFieldsReader(file: storageMappedFile(Self.write(documents, blockSize: blockSize)))
         #expect(reader.count == count)
@@ -101,14 +101,14 @@ import Testing
     }
 
     @Test func concurrentReadersAgree() async throws {
-        var random = StorageTestRandom(seed: StorageTestRandom.printedSeed("stored concurrent"))
+        var random = SplitMix64(seed: SplitMix64.printedSeed("stored concurrent"))
         let documents = Self.randomDocuments(400, random: &random, blockSize: 1024)
         let reader = try StoredFieldsReader(file: storageMappedFile(Self.write(documents, blockSize: 1024)))
         let seeds = (0..<4).map { _ in random.next() }
         try await withThrowingTaskGroup(of: Bool.self) { group in
             for seed in seeds {
                 group.addTask {
-                    var local = StorageTestRandom(seed: seed)
+                    var local = SplitMix64(seed: seed)
                     for _ in 0..<500 {
                         let id = Int.random(in: 0..<documents.count, using: &local)
                         guard try reader.document(UInt32(id)) == documents[id] else { return false }
@@ -121,7 +121,7 @@ import Testing
     }
 
     @Test func flippedBytesAreRejected() throws {
-        var random = StorageTestRandom(seed: StorageTestRandom.printedSeed("stored flips"))
+        var random = SplitMix64(seed: SplitMix64.printedSeed("stored flips"))
         let file = try Self.write(Self.randomDocuments(100, random: &random, blockSize: 512), blockSize: 512)
         try expectEveryFlipRejected(file, trials: 300, random: &random) { _ = try StoredFieldsReader(file: $0) }
         #expect(throws: FormatError.self) {
@@ -133,7 +133,7 @@ import Testing
     }
 
     @Test func impossibleDocumentCountIsRejected() throws {
-        var random = StorageTestRandom(seed: StorageTestRandom.printedSeed("stored counts"))
+        var random = SplitMix64(seed: SplitMix64.printedSeed("stored counts"))
         let file = try Self.write(Self.randomDocuments(10, random: &random, blockSize: 64), blockSize: 64)
         var body = Array(file[8..<(file.count - 4)])
         let trailer = body.count - 16
@@ -144,7 +144,7 @@ import Testing
     }
 
     @Test func corruptBodyWithValidChecksumNeverCrashes() throws {
-        var random = StorageTestRandom(seed: StorageTestRandom.printedSeed("stored reframed"))
+        var random = SplitMix64(seed: SplitMix64.printedSeed("stored reframed"))
         let file = try Self.write(Self.randomDocuments(60, random: &random, blockSize: 256), blockSize: 256)
         try exerciseReframedCorruptions(file, kind: .storedFields, trials: 400, random: &random) { mapped in
             let reader = try StoredFieldsReader(file: mapped)

@@ -56,10 +56,10 @@ public enum WALRecord: Sendable, Equatable {
                 for _ in 0..<count {
                     let id = try reader.readString()
                     let fieldCount = try reader.readVarintInt(limit: reader.remaining)
-                    var fields: [StoredField] = []
+                    var fields: [Document.Field] = []
                     for _ in 0..<fieldCount {
                         let name = try reader.readString()
-                        fields.append(StoredField(name: name, value: try reader.readString()))
+                        fields.append(Document.Field(name: name, value: try reader.readString()))
                     }
                     documents.append(Document(id: id, fields: fields))
                 }
