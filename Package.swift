@@ -28,15 +28,17 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // The data model every layer shares: Document and the document-id rules.
+        .target(name: "SouDocument"),
         .target(name: "SouAnalysis", linkerSettings: [.linkedLibrary("_FoundationICU")]),
-        .target(name: "SouFormat", dependencies: ["CZlib"]),
-        .target(name: "SouIndex", dependencies: ["SouAnalysis", "SouFormat"]),
-        .target(name: "SouQuery", dependencies: ["SouAnalysis", "SouFormat", "SouIndex"]),
-        .target(name: "SouProtocol"),
+        .target(name: "SouFormat", dependencies: ["CZlib", "SouDocument"]),
+        .target(name: "SouIndex", dependencies: ["SouAnalysis", "SouDocument", "SouFormat"]),
+        .target(name: "SouQuery", dependencies: ["SouAnalysis", "SouDocument", "SouFormat", "SouIndex"]),
+        .target(name: "SouProtocol", dependencies: ["SouDocument"]),
         .target(
             name: "SouServer",
             dependencies: [
-                "SouQuery", "SouIndex", "SouProtocol",
+                "SouDocument", "SouQuery", "SouIndex", "SouProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
@@ -47,7 +49,8 @@ let package = Package(
         ),
         // Plain blocking POSIX sockets: simplest for a CLI and for tests.
         .target(name: "SouClient"),
-        .target(name: "SouTestSupport", dependencies: ["SouAnalysis", "SouFormat", "SouIndex", "SouClient"]),
+        .target(
+            name: "SouTestSupport", dependencies: ["SouAnalysis", "SouDocument", "SouFormat", "SouIndex", "SouClient"]),
         .executableTarget(
             name: "soud",
             dependencies: [
@@ -65,10 +68,11 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SouAnalysisTests", dependencies: ["SouAnalysis", "SouTestSupport"]),
-        .testTarget(name: "SouFormatTests", dependencies: ["SouFormat", "SouTestSupport"]),
-        .testTarget(name: "SouIndexTests", dependencies: ["SouFormat", "SouIndex", "SouTestSupport"]),
+        .testTarget(name: "SouFormatTests", dependencies: ["SouDocument", "SouFormat", "SouTestSupport"]),
+        .testTarget(name: "SouIndexTests", dependencies: ["SouDocument", "SouFormat", "SouIndex", "SouTestSupport"]),
         .testTarget(
-            name: "SouQueryTests", dependencies: ["SouAnalysis", "SouFormat", "SouIndex", "SouQuery", "SouTestSupport"]),
+            name: "SouQueryTests",
+            dependencies: ["SouAnalysis", "SouDocument", "SouFormat", "SouIndex", "SouQuery", "SouTestSupport"]),
         .testTarget(name: "SouProtocolTests", dependencies: ["SouProtocol"]),
         .testTarget(
             name: "SouServerTests",
@@ -84,6 +88,7 @@ let package = Package(
         // kill -9 of a real soud during ingest (needs the soud executable built).
         .testTarget(name: "CrashTests", dependencies: ["SouTestSupport"]),
         .testTarget(
-            name: "OracleTests", dependencies: ["SouAnalysis", "SouFormat", "SouIndex", "SouQuery", "SouTestSupport"]),
+            name: "OracleTests",
+            dependencies: ["SouAnalysis", "SouDocument", "SouFormat", "SouIndex", "SouQuery", "SouTestSupport"]),
     ]
 )

@@ -5,7 +5,8 @@
 # `import` lines of each target's Swift files (plain, @testable, @_exported, @preconcurrency,
 # and those inside `#if canImport(...)`), and fails listing every import that is not declared
 # and every declared dependency that is never imported. Modules of the toolchain and the OS are
-# exempt (SYSTEM_MODULES below).
+# exempt (SYSTEM_MODULES below). docs/ARCHITECTURE.md's tables must show the same: one row per
+# target, its last column the modules it imports (words in parentheses are remarks).
 #   scripts/check-dependencies.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,6 +41,7 @@ IMPORT = re.compile(
     r"([A-Za-z_][A-Za-z0-9_]*)"
 )
 BLOCK_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+ARCHITECTURE = "docs/ARCHITECTURE.md"
 
 package = json.load(open(sys.argv[1]))
 
@@ -80,7 +82,30 @@ def imported_modules(folder):
     return found
 
 
+def documented_imports():
+    """Target name -> the modules its row in docs/ARCHITECTURE.md lists."""
+    rows = {}
+    for line in open(ARCHITECTURE, encoding="utf-8"):
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) < 2 or not re.fullmatch(r"`[A-Za-z_][A-Za-z0-9_]*`", cells[0]):
+            continue
+        listed = re.sub(r"\([^)]*\)", "", cells[-1]).replace("—", "")
+        rows[cells[0].strip("`")] = {module.strip() for module in listed.split(",") if module.strip()}
+    return rows
+
+
 problems = []
+documented = documented_imports()
+for target in package["targets"]:
+    name = target["name"]
+    if name not in documented:
+        problems.append(f"{name}: has no row in {ARCHITECTURE}")
+    elif documented[name] != declared_modules(target):
+        shown = ", ".join(sorted(documented[name])) or "nothing"
+        actual = ", ".join(sorted(declared_modules(target))) or "nothing"
+        problems.append(f"{name}: {ARCHITECTURE} shows imports {shown}; Package.swift declares {actual}")
+for name in sorted(set(documented) - {target["name"] for target in package["targets"]}):
+    problems.append(f"{name}: {ARCHITECTURE} has a row for it but Package.swift has no such target")
 for target in package["targets"]:
     if target["type"] in ("system", "binary", "plugin", "macro"):
         continue
@@ -93,9 +118,9 @@ for target in package["targets"]:
         problems.append(f"{name}: declares {module} but never imports it")
 
 if problems:
-    print("Package.swift and the imports disagree:", file=sys.stderr)
+    print("Package.swift, the imports and docs/ARCHITECTURE.md disagree:", file=sys.stderr)
     for problem in problems:
         print("  " + problem, file=sys.stderr)
     sys.exit(1)
-print(f"dependencies: {len(package['targets'])} targets import exactly what they declare")
+print(f"dependencies: {len(package['targets'])} targets import exactly what they declare, as {ARCHITECTURE} shows")
 PYTHON

@@ -1,4 +1,5 @@
 import SouAnalysis
+import SouDocument
 import SouFormat
 
 /// Collects documents in memory and writes them as one immutable segment.
@@ -176,7 +177,7 @@ public struct SegmentBuilder {
         let (postingsImage, positionsImage) = postings.finish()
 
         var stored = StoredFieldsWriter()
-        for document in documents { try stored.add(document.stored) }
+        for document in documents { try stored.add(document) }
 
         var norms = FieldNormsWriter(fieldCount: fieldNames.count)
         for var docLengths in lengths {

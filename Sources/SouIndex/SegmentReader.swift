@@ -1,3 +1,4 @@
+import SouDocument
 import SouFormat
 import Synchronization
 
@@ -98,6 +99,6 @@ public final class SegmentReader: @unchecked Sendable {
     }
 
     public func document(_ docID: UInt32) throws -> Document {
-        Document(try storedFields.document(docID))
+        try storedFields.document(docID)
     }
 }

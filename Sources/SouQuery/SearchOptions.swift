@@ -1,3 +1,4 @@
+import SouDocument
 import SouIndex
 
 /// Markers placed around highlighted matches in snippets; the client chooses them.

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import SouDocument
 import SouIndex
 import SouProtocol
 import SouQuery

@@ -1,4 +1,5 @@
 import SouAnalysis
+import SouDocument
 import SouIndex
 
 /// The answer a search must give, computed by scanning every document's normalized text.

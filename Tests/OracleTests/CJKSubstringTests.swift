@@ -1,4 +1,5 @@
 import SouAnalysis
+import SouDocument
 import SouFormat
 import SouIndex
 import SouQuery

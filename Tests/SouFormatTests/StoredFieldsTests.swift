@@ -1,3 +1,4 @@
+import SouDocument
 import SouTestSupport
 import Testing
 
@@ -24,23 +25,23 @@ import Testing
         return out
     }
 
-    static func randomDocuments(_ count: Int, random: inout SplitMix64, blockSize: Int) -> [StoredDocument] {
+    static func randomDocuments(_ count: Int, random: inout SplitMix64, blockSize: Int) -> [Document] {
         (0..<count).map { n in
             let fields = (0..<Int.random(in: 0...5, using: &random)).map { _ in
                 var value = randomString(&random)
                 if Int.random(in: 0..<40, using: &random) == 0 {
                     value += String(repeating: "大同 large value ", count: blockSize / 8 + 1)
                 }
-                return StoredField(
+                return Document.Field(
                     name: ["title", "body", "tags", "作者", ""].randomElement(using: &random)!,
                     value: value
                 )
             }
-            return StoredDocument(id: "doc-\(n)-" + randomString(&random, maxPieces: 2), fields: fields)
+            return Document(id: "doc-\(n)-" + randomString(&random, maxPieces: 2), fields: fields)
         }
     }
 
-    static func write(_ documents: [StoredDocument], blockSize: Int) throws -> [UInt8] {
+    static func write(_ documents: [Document], blockSize: Int) throws -> [UInt8] {
         var writer = StoredFieldsWriter(blockSize: blockSize, level: 6)
         for document in documents { try writer.add(document) }
         #expect(writer.count == documents.count)
@@ -68,7 +69,7 @@ import Testing
     /// The worked example of docs/FORMAT.md §6 (level 0, so the zlib stream is readable).
     @Test func workedExampleMatchesFormatDocument() throws {
         var writer = StoredFieldsWriter(level: 0)
-        try writer.add(StoredDocument(id: "d1", fields: [StoredField(name: "title", value: "大同")]))
+        try writer.add(Document(id: "d1", fields: [Document.Field(name: "title", value: "大同")]))
         let file = try writer.finish()
         let raw: [UInt8] = [
             0x11, 0x02, 0x64, 0x31, 0x01, 0x05, 0x74, 0x69, 0x74, 0x6C, 0x65, 0x06, 0xE5, 0xA4, 0xA7, 0xE5, 0x90, 0x8C,
@@ -88,7 +89,7 @@ import Testing
     }
 
     @Test func subscriptFindsFirstFieldByName() {
-        let document = StoredDocument(
+        let document = Document(
             id: "x",
             fields: [
                 .init(name: "title", value: "大同"), .init(name: "title", value: "second"),

@@ -1,5 +1,6 @@
 import Foundation
 import SouAnalysis
+import SouDocument
 import SouFormat
 import SouIndex
 @testable import SouQuery

@@ -1,3 +1,4 @@
+import SouDocument
 import SouFormat
 
 /// What one write-ahead log record says (docs/FORMAT.md §10): one ADD batch or one DELETE.
