@@ -1,3 +1,13 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A random seed for a randomized test, or `SOU_SEED` from the environment to replay one.
+public func testSeed() -> UInt64 {
+    if let text = getenv("SOU_SEED"), let seed = UInt64(String(cString: text)) { return seed }
+    return UInt64.random(in: 0...UInt64.max)
+}
+
 /// A tiny seeded random generator, so randomized tests reproduce from their printed seed.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64

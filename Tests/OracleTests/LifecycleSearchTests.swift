@@ -62,7 +62,7 @@ import Testing
     }
 
     @Test func randomLifecycleMatchesBruteForceAndFreshScores() async throws {
-        let seed = getenv("SOU_SEED").flatMap { UInt64(String(cString: $0)) } ?? UInt64.random(in: 0...UInt64.max)
+        let seed = testSeed()
         print("LifecycleSearchTests seed", seed)
         var random = SplitMix64(seed: seed)
         let directory = try TemporaryDirectory(prefix: "sou-lifecycle")

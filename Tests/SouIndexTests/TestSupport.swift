@@ -11,12 +11,6 @@ import Testing
 
 @testable import SouIndex
 
-/// A random seed for a randomized test, or `SOU_SEED` from the environment to replay one.
-func testSeed() -> UInt64 {
-    if let text = getenv("SOU_SEED"), let seed = UInt64(String(cString: text)) { return seed }
-    return UInt64.random(in: 0...UInt64.max)
-}
-
 /// A fresh directory under /tmp, removed when the value is dropped.
 final class ScratchDirectory {
     let path: String
