@@ -3,7 +3,9 @@ import PackageDescription
 
 let package = Package(
     name: "Sou",
-    platforms: [.macOS(.v15)],
+    // Linux only: several files import only Glibc (mmap, fsync, SO_PEERCRED, signals) and
+    // SouAnalysis links the toolchain's private _FoundationICU for NFKC_Casefold. No macOS or
+    // other platform is claimed because none is built or tested (README, "Requirements").
     products: [
         .executable(name: "soud", targets: ["soud"]),
         .executable(name: "sou", targets: ["sou"]),
@@ -27,15 +29,17 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // The data model every layer shares: Document and the document-id rules.
+        .target(name: "SouDocument"),
         .target(name: "SouAnalysis", linkerSettings: [.linkedLibrary("_FoundationICU")]),
-        .target(name: "SouFormat", dependencies: ["CZlib"]),
-        .target(name: "SouIndex", dependencies: ["SouAnalysis", "SouFormat"]),
-        .target(name: "SouQuery", dependencies: ["SouAnalysis", "SouFormat", "SouIndex"]),
-        .target(name: "SouProtocol"),
+        .target(name: "SouFormat", dependencies: ["CZlib", "SouDocument"]),
+        .target(name: "SouIndex", dependencies: ["SouAnalysis", "SouDocument", "SouFormat"]),
+        .target(name: "SouQuery", dependencies: ["SouAnalysis", "SouDocument", "SouFormat", "SouIndex"]),
+        .target(name: "SouProtocol", dependencies: ["SouDocument"]),
         .target(
             name: "SouServer",
             dependencies: [
-                "SouQuery", "SouIndex", "SouProtocol",
+                "SouDocument", "SouQuery", "SouIndex", "SouProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
@@ -45,14 +49,16 @@ let package = Package(
             ]
         ),
         // Plain blocking POSIX sockets: simplest for a CLI and for tests.
-        .target(name: "SouClient", dependencies: ["SouProtocol"]),
-        .target(name: "SouTestSupport", dependencies: ["SouAnalysis", "SouIndex", "SouClient"]),
+        .target(name: "SouClient"),
+        .target(
+            name: "SouTestSupport", dependencies: ["SouAnalysis", "SouDocument", "SouFormat", "SouIndex", "SouClient"]),
         .executableTarget(
             name: "soud",
             dependencies: [
                 "SouServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
@@ -65,9 +71,11 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SouAnalysisTests", dependencies: ["SouAnalysis", "SouTestSupport"]),
-        .testTarget(name: "SouFormatTests", dependencies: ["SouFormat", "SouTestSupport"]),
-        .testTarget(name: "SouIndexTests", dependencies: ["SouIndex", "SouTestSupport"]),
-        .testTarget(name: "SouQueryTests", dependencies: ["SouQuery", "SouTestSupport"]),
+        .testTarget(name: "SouFormatTests", dependencies: ["SouDocument", "SouFormat", "SouTestSupport"]),
+        .testTarget(name: "SouIndexTests", dependencies: ["SouDocument", "SouFormat", "SouIndex", "SouTestSupport"]),
+        .testTarget(
+            name: "SouQueryTests",
+            dependencies: ["SouAnalysis", "SouDocument", "SouFormat", "SouIndex", "SouQuery", "SouTestSupport"]),
         .testTarget(name: "SouProtocolTests", dependencies: ["SouProtocol"]),
         .testTarget(
             name: "SouServerTests",
@@ -76,11 +84,14 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "IntegrationTests", dependencies: ["SouTestSupport", "SouClient"]),
         // kill -9 of a real soud during ingest (needs the soud executable built).
         .testTarget(name: "CrashTests", dependencies: ["SouTestSupport"]),
-        .testTarget(name: "OracleTests", dependencies: ["SouQuery", "SouTestSupport"]),
+        .testTarget(
+            name: "OracleTests",
+            dependencies: ["SouAnalysis", "SouDocument", "SouFormat", "SouIndex", "SouQuery", "SouTestSupport"]),
     ]
 )

@@ -53,11 +53,11 @@ public struct Analyzer: Sendable {
     /// Query-time analysis of one bare word or quoted phrase.
     ///
     /// Like ``tokens(_:)``, except that a CJK run of length n ≥ 2 yields only its n−1 bigrams and a
-    /// run of length 1 yields ``QuerySlot/cjkPrefix(_:position:)``. Positions are relative, from 0.
+    /// run of length 1 yields ``PositionedQuerySlot/cjkPrefix(_:position:)``. Positions are relative, from 0.
     /// - Parameter text: the query text as typed.
     /// - Returns: the slots, in position order; empty if the text has no words or CJK characters.
-    public func querySlots(_ text: String) -> [QuerySlot] {
-        var slots: [QuerySlot] = []
+    public func querySlots(_ text: String) -> [PositionedQuerySlot] {
+        var slots: [PositionedQuerySlot] = []
         var position = 0
         Segmenter.segment(
             text,

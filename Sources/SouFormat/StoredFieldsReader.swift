@@ -1,3 +1,4 @@
+import SouDocument
 import Synchronization
 
 /// Reads documents from a stored-fields file written by `StoredFieldsWriter`.
@@ -106,7 +107,7 @@ public final class StoredFieldsReader: @unchecked Sendable {
     /// - Throws: `FormatError.corrupt` if `docID` is out of range (a doc ID from a damaged
     ///   postings list) or the block is malformed; `FormatError.compression` if it does not inflate.
     /// - Complexity: O(log blocks) + inflating one block (skipped when the cache holds it).
-    public func document(_ docID: UInt32) throws -> StoredDocument {
+    public func document(_ docID: UInt32) throws -> Document {
         guard Int(docID) < count else {
             throw FormatError.corrupt(file: name, reason: "document \(docID) out of range (\(count) documents)")
         }
@@ -137,7 +138,7 @@ public final class StoredFieldsReader: @unchecked Sendable {
             }
             let length = try reader.readVarintInt(limit: reader.remaining)
             var documentReader = ByteReader(try reader.readBytes(length), file: name)
-            let document = try StoredDocument.decode(from: &documentReader)
+            let document = try Document.decode(from: &documentReader)
             guard documentReader.isAtEnd else {
                 throw FormatError.corrupt(file: name, reason: "document \(docID) has trailing bytes")
             }

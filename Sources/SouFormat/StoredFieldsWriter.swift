@@ -1,3 +1,5 @@
+import SouDocument
+
 /// Writes a segment's stored fields: each document's id and original field values, in
 /// zlib-compressed blocks with an index for random access by document ID.
 ///
@@ -38,7 +40,7 @@ public struct StoredFieldsWriter: Sendable {
     ///
     /// - Throws: `FormatError.compression` if zlib fails, `FormatError.corrupt` if the segment
     ///   would exceed `UInt32.max` documents or a block `UInt32.max` bytes.
-    public mutating func add(_ document: StoredDocument) throws {
+    public mutating func add(_ document: Document) throws {
         guard documentCount < UInt32.max else {
             throw FormatError.corrupt(file: "stored fields (writing)", reason: "too many documents")
         }

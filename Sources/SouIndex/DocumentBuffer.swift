@@ -1,3 +1,5 @@
+import SouDocument
+
 /// Documents added since the last refresh, in arrival order, at most one per external id
 /// (an upsert of a buffered id replaces it in place: last write wins).
 ///

@@ -1,3 +1,5 @@
+import SouDocument
+
 /// The distinct field names an index holds, kept at most `DocumentRules.maxFieldsPerSegment`.
 ///
 /// A segment numbers its fields in one byte (255 is the `_id` term), so a commit or a merge

@@ -1,3 +1,4 @@
+import SouDocument
 import SouFormat
 
 /// One named index: writes go through its `IndexWriter` actor, reads take a `Snapshot`

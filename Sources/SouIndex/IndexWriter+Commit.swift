@@ -1,3 +1,4 @@
+import SouDocument
 import SouFormat
 
 extension IndexWriter {

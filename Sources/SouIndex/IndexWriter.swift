@@ -1,3 +1,4 @@
+import SouDocument
 import SouFormat
 
 /// The single writer of one index: applies writes, refreshes, commits and merges.

@@ -1,4 +1,5 @@
 import SouAnalysis
+import SouDocument
 import SouFormat
 
 /// Collects documents in memory and writes them as one immutable segment.

@@ -1,3 +1,4 @@
+import SouDocument
 import SouFormat
 
 /// An immutable view of an index at one moment: the segments and their deletions.

@@ -1,11 +1,13 @@
 import Foundation
+import SouDocument
 
 /// A document as it travels on the wire: one JSON object of strings with an `"id"`.
 ///
 /// `{"id": "a1", "title": "…", "body": "…", "author": "…"}`. JSON escapes carry newlines,
 /// tabs, quotes and any Unicode, so a document always fits on one protocol line.
 public struct ProtocolDocument: Sendable, Equatable {
-    /// The external id: 1…512 bytes of UTF-8 without whitespace or control characters.
+    /// The external id: 1…512 bytes of UTF-8 without whitespace or control characters
+    /// (`DocumentID`).
     public var id: String
     /// The fields other than `id`, `title` and `body` first, then the rest by name.
     public var fields: [(name: String, value: String)]
@@ -105,12 +107,12 @@ public struct ProtocolDocument: Sendable, Equatable {
     ///
     /// Ids travel as single words (`GET id`, `DELETE id…`), so they hold no whitespace.
     public static func validate(id: String) -> String? {
-        if id.isEmpty { return "empty id" }
-        if id.utf8.count > 512 { return "id longer than 512 bytes" }
-        for scalar in id.unicodeScalars where scalar.properties.isWhitespace || scalar.value < 0x20 || scalar.value == 0x7F {
-            return "id must not contain whitespace or control characters"
+        switch DocumentID.problem(id) {
+        case .empty: return "empty id"
+        case .tooLong: return "id longer than \(DocumentID.maxBytes) bytes"
+        case .whitespaceOrControl: return "id must not contain whitespace or control characters"
+        case nil: return nil
         }
-        return nil
     }
 
     /// The document as one compact JSON object: `id` first, then the fields in order.

@@ -4,34 +4,20 @@ import SouAnalysis
 ///
 /// A bare word, a quoted phrase and a prefix all become leaves; `and`/`or`/`not` combine them.
 struct QueryLeaf: Sendable, Hashable {
-    enum Slot: Sendable, Hashable {
-        /// Exactly this term.
-        case term(String)
-        /// Any term starting with `prefix`; with `maxCharacters`, only terms at most that long
-        /// (a lone CJK character matches its bigrams and its unigram: at most 2).
-        case prefix(String, maxCharacters: Int?)
-    }
-
     /// nil: every text field of the document.
     var field: String?
-    var slots: [Slot]
+    var slots: [QuerySlot]
     /// Relative positions, ascending, the first being 0.
     var offsets: [UInt32]
 
     /// Analyzes the text of a term or phrase node.
     init(field: String?, text: String, analyzer: Analyzer) {
         self.field = field
-        var slots: [Slot] = []
+        var slots: [QuerySlot] = []
         var positions: [Int] = []
-        for slot in analyzer.querySlots(text) {
-            switch slot {
-            case .term(let term, let position):
-                slots.append(.term(term))
-                positions.append(position)
-            case .cjkPrefix(let character, let position):
-                slots.append(.prefix(character, maxCharacters: 2))
-                positions.append(position)
-            }
+        for positioned in analyzer.querySlots(text) {
+            slots.append(positioned.slot)
+            positions.append(positioned.position)
         }
         let first = positions.first ?? 0
         self.slots = slots

@@ -34,7 +34,7 @@ final class QueryPlan {
     private struct TermKey: Hashable {
         var segment: Int
         var field: UInt8
-        var slot: QueryLeaf.Slot
+        var slot: QuerySlot
     }
 
     private struct WeightKey: Hashable {
@@ -262,7 +262,7 @@ final class QueryPlan {
     ///
     /// - Throws: `SearchError.tooManyTerms` past `maxExpansions`, `SearchError.timeout` past
     ///   the deadline, `FormatError` for a corrupt dictionary.
-    func terms(segment: Int, field: UInt8, slot: QueryLeaf.Slot) throws -> [TermInfo] {
+    func terms(segment: Int, field: UInt8, slot: QuerySlot) throws -> [TermInfo] {
         let key = TermKey(segment: segment, field: field, slot: slot)
         if let cached = termCache[key] { return cached }
         let dictionary = snapshot.segments[segment].reader.dictionary
@@ -274,11 +274,10 @@ final class QueryPlan {
             let limit = maxExpansions
             try dictionary.enumerate(prefix: SegmentReader.key(field: field, term: prefix)) { key, info in
                 try deadline.tickOrThrow()
-                if let maxCharacters {
-                    // A lone CJK character: its bigrams and unigram, not a longer character
-                    // that merely starts with the same bytes (a base plus a combining mark).
-                    let term = String(decoding: key.dropFirst(), as: UTF8.self)
-                    if term.count > maxCharacters || term.first != prefix.first { return true }
+                // A lone CJK character: its bigrams and unigram, not a longer character that
+                // merely starts with the same bytes (a base plus a combining mark).
+                if maxCharacters != nil, !slot.matches(String(decoding: key.dropFirst(), as: UTF8.self)) {
+                    return true
                 }
                 if found.count == limit { throw SearchError.tooManyTerms(prefix: prefix, limit: limit) }
                 found.append(info)

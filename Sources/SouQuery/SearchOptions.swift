@@ -1,4 +1,5 @@
-import SouFormat
+import SouDocument
+import SouIndex
 
 /// Markers placed around highlighted matches in snippets; the client chooses them.
 public struct Highlight: Sendable, Equatable {
@@ -46,7 +47,7 @@ public struct SearchHit: Sendable, Equatable {
     public let score: Float
     /// The best-matching passage with matches between the highlight markers; one line.
     public let snippet: String?
-    public let fields: [StoredField]
+    public let fields: [Document.Field]
 }
 
 /// The answer to a search: the exact number of matching live documents and one page of hits.

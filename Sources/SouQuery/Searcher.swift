@@ -1,4 +1,5 @@
 import SouAnalysis
+import SouDocument
 import SouFormat
 import SouIndex
 
@@ -27,13 +28,17 @@ public struct Searcher: Sendable {
     /// - Returns: the exact number of matching live documents and the hits in
     ///   `offset..<offset+limit` of the ranking.
     /// - Throws: `QueryError` for a malformed query, `SearchError` for a timeout or an
-    ///   over-broad prefix, `FormatError` if stored data is corrupt.
+    ///   over-broad prefix, `SearchError.corrupt`/`.io` if reading the index files fails.
     public func search(_ text: String, options: SearchOptions = SearchOptions()) throws -> SearchResult {
         let query = try parser.parse(text)
         return try search(query, options: options)
     }
 
     public func search(_ query: Query, options: SearchOptions = SearchOptions()) throws -> SearchResult {
+        try SearchError.reportingFormatErrors { try collect(query, options: options) }
+    }
+
+    private func collect(_ query: Query, options: SearchOptions) throws -> SearchResult {
         let deadline = QueryDeadline(options.deadline)
         let plan = makePlan(deadline)
         // Saturating: a library caller may pass `Int.max` as "no limit".
@@ -81,18 +86,22 @@ public struct Searcher: Sendable {
     /// The exact number of live documents matching `text`, without scoring.
     ///
     /// - Throws: `QueryError`, `SearchError` (timeout past `deadline`, over-broad prefix),
-    ///   `FormatError` as `search`.
+    ///   `SearchError.corrupt`/`.io` as `search`.
     public func count(_ text: String, deadline: ContinuousClock.Instant? = nil) throws -> Int {
         let query = try parser.parse(text)
         let plan = makePlan(QueryDeadline(deadline), scoring: false)
         var total = 0
-        try forEachLiveMatch(of: query, plan: plan) { _, _, _ in total += 1 }
+        try SearchError.reportingFormatErrors {
+            try forEachLiveMatch(of: query, plan: plan) { _, _, _ in total += 1 }
+        }
         return total
     }
 
     /// The live document with external id `id`.
+    ///
+    /// - Throws: `SearchError.corrupt`/`.io` if reading the index files fails.
     public func document(id: String) throws -> Document? {
-        try snapshot.document(id: id)
+        try SearchError.reportingFormatErrors { try snapshot.document(id: id) }
     }
 
     private func makePlan(_ deadline: QueryDeadline, scoring: Bool = true) -> QueryPlan {
@@ -124,7 +133,7 @@ public struct Searcher: Sendable {
         }
     }
 
-    private static func select(_ names: [String]?, from document: Document) -> [StoredField] {
+    private static func select(_ names: [String]?, from document: Document) -> [Document.Field] {
         guard let names else { return [] }
         if names.contains("*") { return document.fields }
         return document.fields.filter { names.contains($0.name) }

@@ -1,4 +1,5 @@
 import SouAnalysis
+import SouDocument
 import SouFormat
 import SouIndex
 
@@ -40,7 +41,7 @@ struct SnippetBuilder {
     /// - Throws: `SearchError.timeout` once `deadline` passes (it is ticked per token: a
     ///   field of a megabyte is hundreds of thousands of them).
     func snippet(for document: Document, deadline: QueryDeadline = QueryDeadline(nil)) throws -> String {
-        var best: (field: StoredField, ranges: [Range<Int>])?
+        var best: (field: Document.Field, ranges: [Range<Int>])?
         for field in document.fields {
             let ranges = try matchRanges(in: field, deadline: deadline)
             if ranges.count > (best?.ranges.count ?? 0) { best = (field, ranges) }
@@ -51,7 +52,7 @@ struct SnippetBuilder {
     }
 
     /// Byte ranges (in the field's original text) of every leaf occurrence, merged and sorted.
-    func matchRanges(in field: StoredField, deadline: QueryDeadline = QueryDeadline(nil)) throws -> [Range<Int>] {
+    func matchRanges(in field: Document.Field, deadline: QueryDeadline = QueryDeadline(nil)) throws -> [Range<Int>] {
         let applicable = leaves.filter { !$0.isEmpty && ($0.field == nil || $0.field == field.name) }
         guard !applicable.isEmpty else { return [] }
         let tokens = analyzer.tokens(field.value)
@@ -85,7 +86,7 @@ struct SnippetBuilder {
     /// The bytes of `token` that `slot` stands for. A lone CJK character matches a bigram by
     /// its first character only: the highlight ends where the next position's token starts
     /// (unless both come from one original character, such as `㍿`).
-    private static func matchedRange(of token: Token, slot: QueryLeaf.Slot, byPosition: [Int: [Token]]) -> Range<Int> {
+    private static func matchedRange(of token: Token, slot: QuerySlot, byPosition: [Int: [Token]]) -> Range<Int> {
         guard case .prefix(_, let maxCharacters) = slot, maxCharacters != nil, token.kind == .cjkBigram,
             let next = byPosition[token.position + 1]?.first,
             next.range.lowerBound > token.range.lowerBound, next.range.lowerBound < token.range.upperBound
@@ -93,19 +94,8 @@ struct SnippetBuilder {
         return token.range.lowerBound..<next.range.lowerBound
     }
 
-    private static func matches(_ slot: QueryLeaf.Slot, _ token: Token) -> Bool {
-        switch slot {
-        case .term(let term):
-            return token.term == term
-        case .prefix(let prefix, let maxCharacters):
-            // Bytes, as the term dictionary enumerates prefixes: `String.hasPrefix` compares
-            // Characters and misses a term whose first letter carries a combining mark.
-            guard token.term.utf8.starts(with: prefix.utf8) else { return false }
-            guard let maxCharacters else { return true }
-            // A lone CJK character, as `QueryPlan.terms` expands it: not a character that
-            // merely starts with the same bytes (a base plus a combining mark).
-            return token.term.count <= maxCharacters && token.term.first == prefix.first
-        }
+    private static func matches(_ slot: QuerySlot, _ token: Token) -> Bool {
+        slot.matches(token.term)
     }
 
     private static func merge(_ ranges: [Range<Int>]) -> [Range<Int>] {

@@ -1,6 +1,6 @@
 import NIOCore
 import NIOPosix
-import SouFormat
+import SouDocument
 import SouIndex
 import SouProtocol
 import SouQuery
@@ -115,7 +115,7 @@ public final class CatalogBackend: SearchBackend {
 
     public func add(index: String, _ documents: [ProtocolDocument]) async throws {
         let converted = documents.map { document in
-            Document(id: document.id, fields: document.fields.map { StoredField(name: $0.name, value: $0.value) })
+            Document(id: document.id, fields: document.fields.map { Document.Field(name: $0.name, value: $0.value) })
         }
         try await writing(index) { try await $0.add(converted) }
     }

@@ -4,75 +4,67 @@ import Glibc
 import Darwin
 #endif
 
-/// Every setting of `soud`, with its default (docs/CONFIGURATION.md, config/soud.toml).
+/// Every setting of `soud`, with its default (`Settings`, docs/CONFIGURATION.md, config/soud.toml).
 ///
 /// Built from the defaults, then a TOML file (`--config`), then command-line flags; later
-/// sources win. Keys in the file are the property names in snake case.
+/// sources win. Each property's key, flag, default, range and help are in `Settings`.
 public struct Configuration: Sendable, Equatable {
-    /// `data_dir`: where the indexes live; created 0700 if missing. Default `./sou-data`.
-    public var dataDirectory: String = "./sou-data"
-    /// `socket`: the Unix domain socket path. Default `$TMPDIR/sou-<uid>.sock` (`/tmp` without TMPDIR).
-    public var socketPath: String = Configuration.defaultSocketPath()
-    /// `socket_mode`: permission bits of the socket file. Default 0o600 (owner only).
-    public var socketMode: UInt32 = 0o600
-    /// `log_level`: trace, debug, info, notice, warning, error, critical. Default info.
-    public var logLevel: String = "info"
-    /// `max_line_bytes`: longest request line; longer lines get `ERR LINE_TOO_LONG`. Default 2 MiB.
-    public var maxLineBytes: Int = 2 << 20
-    /// `max_document_bytes`: largest JSON document in an `ADD`. Default 1 MiB.
-    public var maxDocumentBytes: Int = 1 << 20
-    /// `max_connections`: concurrent connections; more get `ERR BUSY` and are closed. Default 256.
-    public var maxConnections: Int = 256
-    /// `max_results`: the largest `limit=` of a `SEARCH`. Default 1000.
-    public var maxResults: Int = 1000
-    /// `query_timeout_ms`: a query running longer gets `ERR TIMEOUT`. Default 5000.
-    public var queryTimeoutMilliseconds: Int = 5000
+    /// `data_dir`: where the indexes live; created 0700 if missing.
+    public var dataDirectory: String = Settings.dataDirectory.defaultValue
+    /// `socket`: the Unix domain socket path.
+    public var socketPath: String = Settings.socketPath.defaultValue
+    /// `socket_mode`: permission bits of the socket file.
+    public var socketMode: UInt32 = Settings.socketMode.defaultValue
+    /// `log_level`: one of `Settings.logLevels`.
+    public var logLevel: String = Settings.logLevel.defaultValue
+    /// `max_line_bytes`: longest request line; longer lines get `ERR LINE_TOO_LONG`.
+    public var maxLineBytes: Int = Settings.maxLineBytes.defaultValue
+    /// `max_document_bytes`: largest JSON document in an `ADD`.
+    public var maxDocumentBytes: Int = Settings.maxDocumentBytes.defaultValue
+    /// `max_connections`: concurrent connections; more get `ERR BUSY` and are closed.
+    public var maxConnections: Int = Settings.maxConnections.defaultValue
+    /// `max_results`: the largest `limit=` of a `SEARCH`.
+    public var maxResults: Int = Settings.maxResults.defaultValue
+    /// `query_timeout_ms`: a query running longer gets `ERR TIMEOUT`.
+    public var queryTimeoutMilliseconds: Int = Settings.queryTimeout.defaultValue
     /// `search_threads`: threads that run searches, counts and document reads, off Swift's
-    /// cooperative pool; 0 means one per CPU core. Default 0.
-    public var searchThreads: Int = 0
+    /// cooperative pool; 0 means one per CPU core.
+    public var searchThreads: Int = Settings.searchThreads.defaultValue
     /// `writer_uids`: uids allowed to run write commands (peer credentials); empty: anyone
-    /// who can open the socket. Default empty.
-    public var writerUIDs: [UInt32] = []
-    /// `durability`: `always` (fsync before OK), `batch` (fsync every `batch_interval_ms`) or
-    /// `none`. Default always.
-    public var durability: String = "always"
-    /// `batch_interval_ms`: the fsync interval when `durability = "batch"`. Default 100.
-    public var batchIntervalMilliseconds: Int = 100
-    /// `refresh_interval_ms`: new documents become searchable within this time. Default 1000.
-    public var refreshIntervalMilliseconds: Int = 1000
-    /// `max_buffered_documents`: buffered documents that force a refresh. Default 10000.
-    public var maxBufferedDocuments: Int = 10_000
-    /// `shutdown_timeout_ms`: on SIGTERM, how long in-flight requests may take. Default 10000.
-    public var shutdownTimeoutMilliseconds: Int = 10_000
-    /// `bm25_k1`: BM25 term-frequency saturation, 0...1000. Default 1.2.
-    public var bm25K1: Double = 1.2
-    /// `bm25_b`: BM25 field-length normalization, 0...1. Default 0.75.
-    public var bm25B: Double = 0.75
-    /// `merge_segments_per_tier`: segments allowed per size tier before a merge. Default 10.
-    public var mergeSegmentsPerTier: Int = 10
-    /// `merge_max_at_once`: most segments merged into one at once. Default 10.
-    public var mergeMaxAtOnce: Int = 10
-    /// `merge_floor_segment_bytes`: smaller segments count as this size. Default 2 MiB.
-    public var mergeFloorSegmentBytes: Int = 2 << 20
-    /// `merge_max_segment_bytes`: a merge never produces a larger segment. Default 5 GiB.
-    public var mergeMaxSegmentBytes: Int = 5 << 30
-    /// `merge_deletes_percent_allowed`: a segment with more deleted documents (percent) is
-    /// rewritten. Default 20.
-    public var mergeDeletesPercentAllowed: Int = 20
-    /// `merge_max_concurrent`: merges running at once, each on its own thread. Default 1.
-    public var mergeMaxConcurrent: Int = 1
+    /// who can open the socket.
+    public var writerUIDs: [UInt32] = Settings.writerUIDs.defaultValue
+    /// `durability`: `always` (fsync before OK), `batch` (fsync every `batch_interval_ms`) or `none`.
+    public var durability: String = Settings.durability.defaultValue
+    /// `batch_interval_ms`: the fsync interval when `durability = "batch"`.
+    public var batchIntervalMilliseconds: Int = Settings.batchInterval.defaultValue
+    /// `refresh_interval_ms`: new documents become searchable within this time.
+    public var refreshIntervalMilliseconds: Int = Settings.refreshInterval.defaultValue
+    /// `max_buffered_documents`: buffered documents that force a refresh.
+    public var maxBufferedDocuments: Int = Settings.maxBufferedDocuments.defaultValue
+    /// `shutdown_timeout_ms`: on SIGTERM, how long in-flight requests may take.
+    public var shutdownTimeoutMilliseconds: Int = Settings.shutdownTimeout.defaultValue
+    /// `bm25_k1`: BM25 term-frequency saturation.
+    public var bm25K1: Double = Settings.bm25K1.defaultValue
+    /// `bm25_b`: BM25 field-length normalization.
+    public var bm25B: Double = Settings.bm25B.defaultValue
+    /// `merge_segments_per_tier`: segments allowed per size tier before a merge.
+    public var mergeSegmentsPerTier: Int = Settings.mergeSegmentsPerTier.defaultValue
+    /// `merge_max_at_once`: most segments merged into one at once.
+    public var mergeMaxAtOnce: Int = Settings.mergeMaxAtOnce.defaultValue
+    /// `merge_floor_segment_bytes`: smaller segments count as this size.
+    public var mergeFloorSegmentBytes: Int = Settings.mergeFloorSegmentBytes.defaultValue
+    /// `merge_max_segment_bytes`: a merge never produces a larger segment.
+    public var mergeMaxSegmentBytes: Int = Settings.mergeMaxSegmentBytes.defaultValue
+    /// `merge_deletes_percent_allowed`: a segment with more deleted documents (percent) is rewritten.
+    public var mergeDeletesPercentAllowed: Int = Settings.mergeDeletesPercentAllowed.defaultValue
+    /// `merge_max_concurrent`: merges running at once, each on its own thread.
+    public var mergeMaxConcurrent: Int = Settings.mergeMaxConcurrent.defaultValue
 
     /// The defaults.
     public init() {}
 
     /// Every key a config file may hold, in the order config/soud.toml lists them.
-    public static let keys = [
-        "data_dir", "socket", "socket_mode", "log_level", "max_line_bytes", "max_document_bytes",
-        "max_connections", "max_results", "query_timeout_ms", "search_threads", "writer_uids", "durability",
-        "batch_interval_ms", "refresh_interval_ms", "max_buffered_documents", "shutdown_timeout_ms",
-        "merge_segments_per_tier", "merge_max_at_once", "merge_floor_segment_bytes", "merge_max_segment_bytes",
-        "merge_deletes_percent_allowed", "merge_max_concurrent", "bm25_k1", "bm25_b",
-    ]
+    public static var keys: [String] { Settings.all.map(\.key) }
 
     /// `$TMPDIR/sou-<uid>.sock`, or `/tmp/sou-<uid>.sock`: writable without root, one per user.
     public static func defaultSocketPath() -> String {
@@ -90,38 +82,10 @@ public struct Configuration: Sendable, Equatable {
         return mode
     }
 
-    /// Throws `ConfigurationError.invalid` when a value is out of range.
+    /// Throws `ConfigurationError.invalid` for the first value (in `Settings.all` order) out of range.
     public func validate() throws(ConfigurationError) {
-        func check(_ ok: Bool, _ key: String, _ message: String) throws(ConfigurationError) {
-            if !ok { throw ConfigurationError.invalid(key: key, message: message) }
-        }
-        try check(!dataDirectory.isEmpty, "data_dir", "must not be empty")
-        try check(!socketPath.isEmpty && socketPath.utf8.count < 104, "socket", "must be 1...103 bytes")
-        try check(socketMode <= 0o777, "socket_mode", "must be an octal mode like 0600")
-        try check(Configuration.logLevels.contains(logLevel), "log_level", "one of \(Configuration.logLevels.joined(separator: ", "))")
-        try check(maxLineBytes >= 64, "max_line_bytes", "must be at least 64")
-        try check(maxDocumentBytes >= 16, "max_document_bytes", "must be at least 16")
-        try check(maxConnections >= 1, "max_connections", "must be at least 1")
-        try check(maxResults >= 1, "max_results", "must be at least 1")
-        try check(queryTimeoutMilliseconds >= 1, "query_timeout_ms", "must be at least 1")
-        try check((0...1024).contains(searchThreads), "search_threads", "must be 0...1024 (0: one per core)")
-        try check(["always", "batch", "none"].contains(durability), "durability", "one of always, batch, none")
-        try check(batchIntervalMilliseconds >= 1, "batch_interval_ms", "must be at least 1")
-        try check(refreshIntervalMilliseconds >= 1, "refresh_interval_ms", "must be at least 1")
-        try check(maxBufferedDocuments >= 1, "max_buffered_documents", "must be at least 1")
-        try check(shutdownTimeoutMilliseconds >= 0, "shutdown_timeout_ms", "must not be negative")
-        try check(mergeSegmentsPerTier >= 2, "merge_segments_per_tier", "must be at least 2")
-        try check(mergeMaxAtOnce >= 2, "merge_max_at_once", "must be at least 2")
-        try check(mergeFloorSegmentBytes >= 1, "merge_floor_segment_bytes", "must be at least 1")
-        try check(mergeMaxSegmentBytes >= 1, "merge_max_segment_bytes", "must be at least 1")
-        try check((0...100).contains(mergeDeletesPercentAllowed), "merge_deletes_percent_allowed", "must be 0...100")
-        try check(mergeMaxConcurrent >= 1, "merge_max_concurrent", "must be at least 1")
-        try check((0...1000).contains(bm25K1), "bm25_k1", "must be 0...1000")
-        try check((0...1).contains(bm25B), "bm25_b", "must be 0...1")
+        for setting in Settings.all { try setting.validate(self) }
     }
-
-    /// The log levels `log_level` accepts.
-    public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
 }
 
 /// A configuration file or flag that cannot be used.

@@ -1,4 +1,3 @@
-import SouFormat
 import SouIndex
 import SouProtocol
 import SouQuery
@@ -31,10 +30,8 @@ public enum ErrorMapping {
             case .timeout: return ProtocolError(.timeout, "query ran longer than the query timeout")
             case .tooManyTerms: return ProtocolError(.limit, error.description)
             case .corrupt: return ProtocolError(.corrupt, error.description)
+            case .io: return ProtocolError(.io, error.description)
             }
-        case let error as FormatError:
-            if case .io = error { return ProtocolError(.io, error.description) }
-            return ProtocolError(.corrupt, error.description)
         case is CancellationError:
             return ProtocolError(.shuttingDown, "request cancelled")
         default:

@@ -1,5 +1,6 @@
 import SouAnalysis
-import SouFormat
+import SouDocument
+import SouIndex
 
 /// The answer a search must give, computed by scanning every document's normalized text.
 ///
@@ -7,11 +8,11 @@ import SouFormat
 /// normalized text as a contiguous run of characters (grapheme clusters, compared with
 /// canonical equivalence): the definition of substring search.
 public struct BruteForceOracle: Sendable {
-    public let documents: [StoredDocument]
+    public let documents: [Document]
     private let normalized: [[String: [Character]]]
     private let analyzer: Analyzer
 
-    public init(documents: [StoredDocument], analyzer: Analyzer = Analyzer()) {
+    public init(documents: [Document], analyzer: Analyzer = Analyzer()) {
         self.documents = documents
         self.analyzer = analyzer
         normalized = documents.map { document in

@@ -1,4 +1,6 @@
+import SouDocument
 import SouFormat
+import SouIndex
 
 #if canImport(Glibc)
 import Glibc
@@ -35,17 +37,17 @@ public enum SeedCorpus {
 
     /// One document per non-empty paragraph: id `<file>#<n>`, `body` = the paragraph, and
     /// every fifth one also gets a `title` (the file's first line) to exercise several fields.
-    public static func paragraphDocuments() throws -> [StoredDocument] {
-        var documents: [StoredDocument] = []
+    public static func paragraphDocuments() throws -> [Document] {
+        var documents: [Document] = []
         for (name, text) in try files() {
             let lines = text.split(whereSeparator: \.isNewline).map(String.init).filter {
                 !$0.allSatisfy(\.isWhitespace)
             }
             let title = lines.first ?? ""
             for (index, line) in lines.enumerated() {
-                var fields = [StoredField(name: "body", value: line)]
-                if index % 5 == 0 { fields.append(StoredField(name: "title", value: title)) }
-                documents.append(StoredDocument(id: "\(name)#\(index)", fields: fields))
+                var fields = [Document.Field(name: "body", value: line)]
+                if index % 5 == 0 { fields.append(Document.Field(name: "title", value: title)) }
+                documents.append(Document(id: "\(name)#\(index)", fields: fields))
             }
         }
         return documents

@@ -1,3 +1,4 @@
+import SouDocument
 import SouFormat
 import SouIndex
 
@@ -14,7 +15,7 @@ public final class SnapshotFixture: @unchecked Sendable {
     /// - Parameters:
     ///   - documents: written in order, split evenly into `segmentCount` segments.
     ///   - deletedIDs: ids marked deleted in the deletion bitmaps.
-    public init(documents: [StoredDocument], segmentCount: Int = 1, deletedIDs: Set<String> = []) throws {
+    public init(documents: [Document], segmentCount: Int = 1, deletedIDs: Set<String> = []) throws {
         var template = Array("/tmp/sou-fixture-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw FormatError.io(file: "/tmp", operation: "mkdtemp", errno: errno) }
         directory = String(cString: made)

@@ -13,93 +13,69 @@ struct Soud: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "soud",
         abstract: "Sou full-text search daemon: serves the line protocol on a Unix socket.",
-        discussion: "Every setting is also a key in the TOML file given by --config (see config/soud.toml). Flags win over the file. SIGTERM or SIGINT shut down gracefully.")
+        usage: "soud [--config <config>] [--<setting> <value> ...]",
+        discussion: """
+            Every setting is also a key in the TOML file given by --config (see config/soud.toml). \
+            Flags win over the file. SIGTERM or SIGINT shut down gracefully.
+
+            SETTINGS:
+            \(Settings.flagHelp())
+            """)
 
     @Option(help: "TOML configuration file (keys as in config/soud.toml).")
     var config: String?
-    @Option(name: .customLong("data-dir"), help: "Data directory, created 0700 (default ./sou-data).")
-    var dataDir: String?
-    @Option(help: "Unix socket path (default $TMPDIR/sou-<uid>.sock or /tmp/sou-<uid>.sock).")
-    var socket: String?
-    @Option(name: .customLong("socket-mode"), help: "Octal permission bits of the socket file (default 0600).")
-    var socketMode: String?
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical (default info).")
-    var logLevel: String?
-    @Option(name: .customLong("max-line-bytes"), help: "Longest request line in bytes (default 2097152).")
-    var maxLineBytes: Int?
-    @Option(name: .customLong("max-document-bytes"), help: "Largest JSON document in bytes (default 1048576).")
-    var maxDocumentBytes: Int?
-    @Option(name: .customLong("max-connections"), help: "Concurrent connections (default 256).")
-    var maxConnections: Int?
-    @Option(name: .customLong("max-results"), help: "Largest SEARCH limit (default 1000).")
-    var maxResults: Int?
-    @Option(name: .customLong("query-timeout-ms"), help: "Query timeout in milliseconds (default 5000).")
-    var queryTimeoutMs: Int?
-    @Option(name: .customLong("search-threads"), help: "Threads that run searches (default 0: one per CPU core).")
-    var searchThreads: Int?
-    @Option(name: .customLong("writer-uid"), help: "A uid allowed to write (repeatable; default: anyone who can connect).")
-    var writerUID: [UInt32] = []
-    @Option(help: "always, batch or none (default always).")
-    var durability: String?
-    @Option(name: .customLong("batch-interval-ms"), help: "fsync interval for durability=batch (default 100).")
-    var batchIntervalMs: Int?
-    @Option(name: .customLong("refresh-interval-ms"), help: "Near-real-time refresh interval (default 1000).")
-    var refreshIntervalMs: Int?
-    @Option(name: .customLong("max-buffered-documents"), help: "Buffered documents that force a refresh (default 10000).")
-    var maxBufferedDocuments: Int?
-    @Option(name: .customLong("shutdown-timeout-ms"), help: "How long in-flight requests may take at shutdown (default 10000).")
-    var shutdownTimeoutMs: Int?
+    /// `--<setting> <value>` and `--<setting>=<value>` for every setting in `Settings.all`,
+    /// read by `settingFlags()`.
+    @Argument(parsing: .allUnrecognized, help: .hidden)
+    var settingArguments: [String] = []
 
-    @Option(name: .customLong("merge-segments-per-tier"), help: "Segments per size tier before a merge (default 10).")
-    var mergeSegmentsPerTier: Int?
-    @Option(name: .customLong("merge-max-at-once"), help: "Most segments merged at once (default 10).")
-    var mergeMaxAtOnce: Int?
-    @Option(name: .customLong("merge-floor-segment-bytes"), help: "Smaller segments count as this size (default 2097152).")
-    var mergeFloorSegmentBytes: Int?
-    @Option(name: .customLong("merge-max-segment-bytes"), help: "Largest segment a merge produces (default 5368709120).")
-    var mergeMaxSegmentBytes: Int?
-    @Option(name: .customLong("merge-deletes-percent-allowed"), help: "Deleted percentage that forces a rewrite (default 20).")
-    var mergeDeletesPercentAllowed: Int?
-    @Option(name: .customLong("merge-max-concurrent"), help: "Merges running at once (default 1).")
-    var mergeMaxConcurrent: Int?
-
-    @Option(name: .customLong("bm25-k1"), help: "BM25 term-frequency saturation, 0...1000 (default 1.2).")
-    var bm25K1: Double?
-    @Option(name: .customLong("bm25-b"), help: "BM25 field-length normalization, 0...1 (default 0.75).")
-    var bm25B: Double?
+    /// The setting flags given, each setting's values in order.
+    ///
+    /// - Throws: `ValidationError` for an unknown flag, a stray argument or a missing value.
+    func settingFlags() throws -> [(setting: any AnySetting, values: [String])] {
+        var given: [String: [String]] = [:]
+        var index = settingArguments.startIndex
+        while index < settingArguments.endIndex {
+            let argument = settingArguments[index]
+            index += 1
+            guard argument.hasPrefix("--") else { throw ValidationError("Unexpected argument '\(argument)'") }
+            var name = String(argument.dropFirst(2))
+            var value: String?
+            if let equals = name.firstIndex(of: "=") {
+                value = String(name[name.index(after: equals)...])
+                name = String(name[..<equals])
+            }
+            guard let setting = Settings.all.first(where: { $0.flag == name }) else {
+                throw ValidationError("Unknown option '--\(name)'")
+            }
+            if value == nil, index < settingArguments.endIndex, !settingArguments[index].hasPrefix("--") {
+                value = settingArguments[index]
+                index += 1
+            }
+            guard let value else { throw ValidationError("Missing value for '--\(name) <\(name)>'") }
+            given[setting.key, default: []].append(value)
+        }
+        return Settings.all.compactMap { setting in given[setting.key].map { (setting, $0) } }
+    }
 
     func resolvedConfiguration() throws -> Configuration {
+        // A flag value of the wrong type is reported before the file is read, as when
+        // ArgumentParser parsed each flag, except the socket mode's, which it took as text.
+        var setters: [@Sendable (inout Configuration) -> Void] = []
+        var lateError: SettingFlagError?
+        for (setting, values) in try settingFlags() {
+            do {
+                setters.append(try setting.flagValues(values))
+            } catch let error where error.afterConfigurationFile {
+                if lateError == nil { lateError = error }
+            } catch {
+                throw ValidationError(error.description)
+            }
+        }
         var configuration = Configuration()
         if let config { try configuration.apply(tomlFile: config) }
-        if let dataDir { configuration.dataDirectory = dataDir }
-        if let socket { configuration.socketPath = socket }
-        if let socketMode {
-            guard let mode = Configuration.parseMode(socketMode) else {
-                throw ValidationError("--socket-mode must be an octal mode like 0600")
-            }
-            configuration.socketMode = mode
-        }
-        if let logLevel { configuration.logLevel = logLevel }
-        if let maxLineBytes { configuration.maxLineBytes = maxLineBytes }
-        if let maxDocumentBytes { configuration.maxDocumentBytes = maxDocumentBytes }
-        if let maxConnections { configuration.maxConnections = maxConnections }
-        if let maxResults { configuration.maxResults = maxResults }
-        if let queryTimeoutMs { configuration.queryTimeoutMilliseconds = queryTimeoutMs }
-        if let searchThreads { configuration.searchThreads = searchThreads }
-        if !writerUID.isEmpty { configuration.writerUIDs = writerUID }
-        if let durability { configuration.durability = durability }
-        if let batchIntervalMs { configuration.batchIntervalMilliseconds = batchIntervalMs }
-        if let refreshIntervalMs { configuration.refreshIntervalMilliseconds = refreshIntervalMs }
-        if let maxBufferedDocuments { configuration.maxBufferedDocuments = maxBufferedDocuments }
-        if let shutdownTimeoutMs { configuration.shutdownTimeoutMilliseconds = shutdownTimeoutMs }
-        if let mergeSegmentsPerTier { configuration.mergeSegmentsPerTier = mergeSegmentsPerTier }
-        if let mergeMaxAtOnce { configuration.mergeMaxAtOnce = mergeMaxAtOnce }
-        if let mergeFloorSegmentBytes { configuration.mergeFloorSegmentBytes = mergeFloorSegmentBytes }
-        if let mergeMaxSegmentBytes { configuration.mergeMaxSegmentBytes = mergeMaxSegmentBytes }
-        if let mergeDeletesPercentAllowed { configuration.mergeDeletesPercentAllowed = mergeDeletesPercentAllowed }
-        if let mergeMaxConcurrent { configuration.mergeMaxConcurrent = mergeMaxConcurrent }
-        if let bm25K1 { configuration.bm25K1 = bm25K1 }
-        if let bm25B { configuration.bm25B = bm25B }
+        if let lateError { throw ValidationError(lateError.description) }
+        for set in setters { set(&configuration) }
         try configuration.validate()
         return configuration
     }

@@ -1,5 +1,7 @@
 import SouAnalysis
+import SouDocument
 import SouFormat
+import SouIndex
 import SouQuery
 import SouTestSupport
 import Testing
@@ -38,7 +40,7 @@ import Testing
     }
 
     /// Short CJK substrings of the corpus: frequent enough that boolean combinations are non-trivial.
-    static func vocabulary(_ documents: [StoredDocument], random: inout SplitMix64) -> [String] {
+    static func vocabulary(_ documents: [Document], random: inout SplitMix64) -> [String] {
         let analyzer = Analyzer()
         let runs = documents.flatMap { document in
             analyzer.normalize(document.fields[0].value).split { ScriptClass.of($0) != .cjk }.map(Array.init)

@@ -1,12 +1,14 @@
 import SouAnalysis
+import SouDocument
 import SouFormat
+import SouIndex
 import SouQuery
 import SouTestSupport
 import Testing
 
 /// CJK substring queries on seeds/ must return exactly what a brute-force scan returns.
 @Suite(.offCooperativePool) struct CJKSubstringTests {
-    static let documents: [StoredDocument] = (try? SeedCorpus.paragraphDocuments()) ?? []
+    static let documents: [Document] = (try? SeedCorpus.paragraphDocuments()) ?? []
 
     /// Substrings of normalized CJK runs of the corpus, lengths 1–6, plus strings that are absent.
     static func sampleQueries(seed: UInt64, count: Int) -> [String] {

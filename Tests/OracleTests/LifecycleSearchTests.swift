@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import SouDocument
 import SouFormat
 import SouIndex
 import SouQuery
@@ -14,23 +15,23 @@ import Testing
 @Suite(.offCooperativePool) struct LifecycleSearchTests {
     static let words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "大同", "教育", "日报"]
 
-    func randomDocument(_ id: String, _ random: inout SplitMix64) -> StoredDocument {
+    func randomDocument(_ id: String, _ random: inout SplitMix64) -> Document {
         func text(_ count: Int) -> String {
             (0..<count).map { _ in Self.words.randomElement(using: &random)! }.joined(separator: " ")
         }
-        var fields = [StoredField(name: "body", value: text(Int.random(in: 1...8, using: &random)))]
+        var fields = [Document.Field(name: "body", value: text(Int.random(in: 1...8, using: &random)))]
         if Bool.random(using: &random) {
             fields.append(.init(name: "title", value: text(Int.random(in: 1...2, using: &random))))
         }
-        return StoredDocument(id: id, fields: fields)
+        return Document(id: id, fields: fields)
     }
 
     /// Documents of `model` that have `word` as a whole space-separated token in any field.
-    func having(_ word: String, _ model: [String: StoredDocument]) -> Set<String> {
+    func having(_ word: String, _ model: [String: Document]) -> Set<String> {
         Set(model.values.filter { $0.fields.contains { $0.value.split(separator: " ").contains(Substring(word)) } }.map(\.id))
     }
 
-    func check(_ snapshot: Snapshot, _ model: [String: StoredDocument], seed: UInt64, step: Int, random: inout SplitMix64) throws {
+    func check(_ snapshot: Snapshot, _ model: [String: Document], seed: UInt64, step: Int, random: inout SplitMix64) throws {
         let searcher = Searcher(snapshot: snapshot)
         let fresh = try SnapshotFixture(documents: model.keys.sorted().map { model[$0]! })
         let reference = Searcher(snapshot: fresh.snapshot)
@@ -61,7 +62,7 @@ import Testing
     }
 
     @Test func randomLifecycleMatchesBruteForceAndFreshScores() async throws {
-        let seed = getenv("SOU_SEED").flatMap { UInt64(String(cString: $0)) } ?? UInt64.random(in: 0...UInt64.max)
+        let seed = testSeed()
         print("LifecycleSearchTests seed", seed)
         var random = SplitMix64(seed: seed)
         let directory = try TemporaryDirectory(prefix: "sou-lifecycle")
@@ -71,7 +72,7 @@ import Testing
             warningHandler: { _ in })
         let catalog = try await IndexCatalog(dataDirectory: directory.appending("data"), options: options)
         let index = try #require(catalog.index(named: "default"))
-        var model: [String: StoredDocument] = [:]
+        var model: [String: Document] = [:]
         for step in 0..<150 {
             switch Int.random(in: 0..<10, using: &random) {
             case 0..<5:

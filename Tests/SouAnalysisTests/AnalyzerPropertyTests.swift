@@ -4,19 +4,6 @@ import Testing
 
 @testable import SouAnalysis
 
-/// SplitMix64: a small seeded generator so failures reproduce.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Seed texts as arrays of characters, plus tricky characters to sprinkle in.
 private let seedTexts: [[Character]] = {
     let seeds = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -46,7 +33,7 @@ func characterContains(_ haystack: [Character], _ needle: [Character]) -> Bool {
 }
 
 /// Whether the analyzed query slots match some position of the field's tokens.
-func slotsMatch(_ slots: [QuerySlot], _ tokens: [Token]) -> Bool {
+func slotsMatch(_ slots: [PositionedQuerySlot], _ tokens: [Token]) -> Bool {
     guard !slots.isEmpty else { return false }
     var byPosition: [Int: [String]] = [:]
     for token in tokens { byPosition[token.position, default: []].append(token.term) }

@@ -88,14 +88,14 @@ private func terms(_ tokens: [Token]) -> [String] {
     }
 
     @Test func cjkPrefixMatching() {
-        let slot = QuerySlot.cjkPrefix("大", position: 0)
+        let slot = QuerySlot.cjkCharacter("大")
         #expect(slot.matches("大"))
         #expect(slot.matches("大同"))
         #expect(!slot.matches("大同日"))
         #expect(!slot.matches("同大"))
         #expect(!slot.matches("大\u{301}"))  // a different character (大 + combining acute)
-        #expect(QuerySlot.term("大同", position: 0).matches("大同"))
-        #expect(!QuerySlot.term("大同", position: 0).matches("大"))
+        #expect(QuerySlot.term("大同").matches("大同"))
+        #expect(!QuerySlot.term("大同").matches("大"))
     }
 
     @Test func rangesMapBackToOriginalText() throws {

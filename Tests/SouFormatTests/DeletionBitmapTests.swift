@@ -6,7 +6,7 @@ import Testing
 @Suite(.offCooperativePool) struct DeletionBitmapTests {
     @Test(arguments: [0, 1, 63, 64, 65, 1_000, 100_003])
     func deleteAndRoundTrip(documentCount: Int) throws {
-        var random = StorageTestRandom(seed: StorageTestRandom.printedSeed("bitmap \(documentCount)"))
+        var random = SplitMix64(seed: SplitMix64.printedSeed("bitmap \(documentCount)"))
         var bitmap = DeletionBitmap(documentCount: documentCount)
         var expected = Set<Int>()
         #expect(bitmap.deletedCount == 0)
@@ -48,7 +48,7 @@ import Testing
     }
 
     @Test func inconsistentFilesAreRejected() throws {
-        var random = StorageTestRandom(seed: StorageTestRandom.printedSeed("bitmap flips"))
+        var random = SplitMix64(seed: SplitMix64.printedSeed("bitmap flips"))
         var bitmap = DeletionBitmap(documentCount: 100)
         for doc: UInt32 in [0, 5, 63, 64, 99] { bitmap.delete(doc) }
         let file = bitmap.encode()

@@ -6,7 +6,7 @@ import Testing
 @Suite(.offCooperativePool) struct FieldNormsTests {
     @Test(arguments: [(0, 0), (3, 0), (0, 5), (1, 1), (4, 1_000), (7, 333)])
     func roundTrip(fieldCount: Int, documentCount: Int) throws {
-        var random = StorageTestRandom(seed: StorageTestRandom.printedSeed("norms \(fieldCount)x\(documentCount)"))
+        var random = SplitMix64(seed: SplitMix64.printedSeed("norms \(fieldCount)x\(documentCount)"))
         var writer = FieldNormsWriter(fieldCount: fieldCount)
         var expected: [[UInt32]] = []
         for _ in 0..<documentCount {
@@ -55,7 +55,7 @@ import Testing
     }
 
     @Test func badFilesAreRejected() throws {
-        var random = StorageTestRandom(seed: StorageTestRandom.printedSeed("norms flips"))
+        var random = SplitMix64(seed: SplitMix64.printedSeed("norms flips"))
         var writer = FieldNormsWriter(fieldCount: 3)
         for _ in 0..<100 { writer.add(lengths: (0..<3).map { _ in UInt32.random(in: 0...100, using: &random) }) }
         let file = writer.finish()

@@ -6,7 +6,7 @@ import Testing
 @Suite(.offCooperativePool) struct IdColumnTests {
     @Test(arguments: [0, 1, 2, 1_000])
     func roundTrip(count: Int) throws {
-        var random = StorageTestRandom(seed: StorageTestRandom.printedSeed("ids \(count)"))
+        var random = SplitMix64(seed: SplitMix64.printedSeed("ids \(count)"))
         let alphabet = Array("abcxyz019-_.é大同🎉")
         let ids = (0..<count).map { number in
             String((0..<Int.random(in: 1...20, using: &random)).map { _ in alphabet.randomElement(using: &random)! })

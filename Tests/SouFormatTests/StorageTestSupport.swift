@@ -3,31 +3,10 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
+import SouTestSupport
 import Testing
 
 @testable import SouFormat
-
-/// SplitMix64: a tiny seeded generator so randomized storage tests reproduce from their seed.
-struct StorageTestRandom: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    /// A fresh seed, printed so a failing run can be repeated with `init(seed:)`.
-    static func printedSeed(_ label: String) -> UInt64 {
-        let seed = UInt64.random(in: 0...UInt64.max)
-        print("seed", label, seed)
-        return seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Writes `bytes` to a fresh temporary file, maps it and unlinks it (the mapping stays valid).
 func storageMappedFile(_ bytes: [UInt8], name: String = "storage-test") throws -> MappedFile {
@@ -42,7 +21,7 @@ func storageMappedFile(_ bytes: [UInt8], name: String = "storage-test") throws -
 func expectEveryFlipRejected(
     _ file: [UInt8],
     trials: Int,
-    random: inout StorageTestRandom,
+    random: inout SplitMix64,
     open: (MappedFile) throws -> Void
 ) throws {
     let offsets =
@@ -63,7 +42,7 @@ func exerciseReframedCorruptions(
     _ file: [UInt8],
     kind: FileKind,
     trials: Int,
-    random: inout StorageTestRandom,
+    random: inout SplitMix64,
     exercise: (MappedFile) throws -> Void
 ) throws {
     let body = Array(file[FileFraming.headerSize..<(file.count - FileFraming.footerSize)])

@@ -1,3 +1,4 @@
+import SouDocument
 import SouTestSupport
 import Testing
 
@@ -9,7 +10,7 @@ import Testing
         "é ß ﬁ Ａ", "한국어", "カタカナ", "\r\n", "\\", "mixed 中文 and English 123",
     ]
 
-    static func randomString(_ random: inout StorageTestRandom, maxPieces: Int = 12) -> String {
+    static func randomString(_ random: inout SplitMix64, maxPieces: Int = 12) -> String {
         var out = ""
         for _ in 0..<Int.random(in: 0...maxPieces, using: &random) {
             switch Int.random(in: 0..<3, using: &random) {
@@ -24,23 +25,23 @@ import Testing
         return out
     }
 
-    static func randomDocuments(_ count: Int, random: inout StorageTestRandom, blockSize: Int) -> [StoredDocument] {
+    static func randomDocuments(_ count: Int, random: inout SplitMix64, blockSize: Int) -> [Document] {
         (0..<count).map { n in
             let fields = (0..<Int.random(in: 0...5, using: &random)).map { _ in
                 var value = randomString(&random)
                 if Int.random(in: 0..<40, using: &random) == 0 {
                     value += String(repeating: "大同 large value ", count: blockSize / 8 + 1)
                 }
-                return StoredField(
+                return Document.Field(
                     name: ["title", "body", "tags", "作者", ""].randomElement(using: &random)!,
                     value: value
                 )
             }
-            return StoredDocument(id: "doc-\(n)-" + randomString(&random, maxPieces: 2), fields: fields)
+            return Document(id: "doc-\(n)-" + randomString(&random, maxPieces: 2), fields: fields)
         }
     }
 
-    static func write(_ documents: [StoredDocument], blockSize: Int) throws -> [UInt8] {
+    static func write(_ documents: [Document], blockSize: Int) throws -> [UInt8] {
         var writer = StoredFieldsWriter(blockSize: blockSize, level: 6)
         for document in documents { try writer.add(document) }
         #expect(writer.count == documents.count)
@@ -49,7 +50,7 @@ import Testing
 
     @Test(arguments: [(0, 16 * 1024), (1, 16 * 1024), (500, 16 * 1024), (300, 1), (400, 512), (2_000, 4 * 1024)])
     func roundTrip(count: Int, blockSize: Int) throws {
-        var random = StorageTestRandom(seed: StorageTestRandom.printedSeed("stored \(count)/\(blockSize)"))
+        var random = SplitMix64(seed: SplitMix64.printedSeed("stored \(count)/\(blockSize)"))
         let documents = Self.randomDocuments(count, random: &random, blockSize: blockSize)
         let reader = try StoredFieldsReader(file: storageMappedFile(Self.write(documents, blockSize: blockSize)))
         #expect(reader.count == count)
@@ -68,7 +69,7 @@ import Testing
     /// The worked example of docs/FORMAT.md §6 (level 0, so the zlib stream is readable).
     @Test func workedExampleMatchesFormatDocument() throws {
         var writer = StoredFieldsWriter(level: 0)
-        try writer.add(StoredDocument(id: "d1", fields: [StoredField(name: "title", value: "大同")]))
+        try writer.add(Document(id: "d1", fields: [Document.Field(name: "title", value: "大同")]))
         let file = try writer.finish()
         let raw: [UInt8] = [
             0x11, 0x02, 0x64, 0x31, 0x01, 0x05, 0x74, 0x69, 0x74, 0x6C, 0x65, 0x06, 0xE5, 0xA4, 0xA7, 0xE5, 0x90, 0x8C,
@@ -88,7 +89,7 @@ import Testing
     }
 
     @Test func subscriptFindsFirstFieldByName() {
-        let document = StoredDocument(
+        let document = Document(
             id: "x",
             fields: [
                 .init(name: "title", value: "大同"), .init(name: "title", value: "second"),
@@ -101,14 +102,14 @@ import Testing
     }
 
     @Test func concurrentReadersAgree() async throws {
-        var random = StorageTestRandom(seed: StorageTestRandom.printedSeed("stored concurrent"))
+        var random = SplitMix64(seed: SplitMix64.printedSeed("stored concurrent"))
         let documents = Self.randomDocuments(400, random: &random, blockSize: 1024)
         let reader = try StoredFieldsReader(file: storageMappedFile(Self.write(documents, blockSize: 1024)))
         let seeds = (0..<4).map { _ in random.next() }
         try await withThrowingTaskGroup(of: Bool.self) { group in
             for seed in seeds {
                 group.addTask {
-                    var local = StorageTestRandom(seed: seed)
+                    var local = SplitMix64(seed: seed)
                     for _ in 0..<500 {
                         let id = Int.random(in: 0..<documents.count, using: &local)
                         guard try reader.document(UInt32(id)) == documents[id] else { return false }
@@ -121,7 +122,7 @@ import Testing
     }
 
     @Test func flippedBytesAreRejected() throws {
-        var random = StorageTestRandom(seed: StorageTestRandom.printedSeed("stored flips"))
+        var random = SplitMix64(seed: SplitMix64.printedSeed("stored flips"))
         let file = try Self.write(Self.randomDocuments(100, random: &random, blockSize: 512), blockSize: 512)
         try expectEveryFlipRejected(file, trials: 300, random: &random) { _ = try StoredFieldsReader(file: $0) }
         #expect(throws: FormatError.self) {
@@ -133,7 +134,7 @@ import Testing
     }
 
     @Test func impossibleDocumentCountIsRejected() throws {
-        var random = StorageTestRandom(seed: StorageTestRandom.printedSeed("stored counts"))
+        var random = SplitMix64(seed: SplitMix64.printedSeed("stored counts"))
         let file = try Self.write(Self.randomDocuments(10, random: &random, blockSize: 64), blockSize: 64)
         var body = Array(file[8..<(file.count - 4)])
         let trailer = body.count - 16
@@ -144,7 +145,7 @@ import Testing
     }
 
     @Test func corruptBodyWithValidChecksumNeverCrashes() throws {
-        var random = StorageTestRandom(seed: StorageTestRandom.printedSeed("stored reframed"))
+        var random = SplitMix64(seed: SplitMix64.printedSeed("stored reframed"))
         let file = try Self.write(Self.randomDocuments(60, random: &random, blockSize: 256), blockSize: 256)
         try exerciseReframedCorruptions(file, kind: .storedFields, trials: 400, random: &random) { mapped in
             let reader = try StoredFieldsReader(file: mapped)

@@ -12,7 +12,7 @@ import Testing
     ]
 
     /// A sorted set of `count` distinct keys of 0–40 bytes.
-    static func randomKeys(_ count: Int, random: inout StorageTestRandom) -> [[UInt8]] {
+    static func randomKeys(_ count: Int, random: inout SplitMix64) -> [[UInt8]] {
         var set = Set<[UInt8]>()
         var made: [[UInt8]] = []
         var attempts = 0
@@ -36,7 +36,7 @@ import Testing
         return set.sorted { $0.lexicographicallyPrecedes($1) }
     }
 
-    static func randomInfo(random: inout StorageTestRandom) -> TermInfo {
+    static func randomInfo(random: inout SplitMix64) -> TermInfo {
         TermInfo(
             documentFrequency: UInt32.random(in: 0...UInt32.max, using: &random)
                 >> UInt32.random(in: 0...31, using: &random),
@@ -67,7 +67,7 @@ import Testing
 
     @Test(arguments: [(0, 32), (1, 32), (31, 32), (32, 32), (33, 32), (10_000, 32), (500, 1), (700, 7), (300, 16)])
     func roundTrip(size: Int, termsPerBlock: Int) throws {
-        var random = StorageTestRandom(seed: StorageTestRandom.printedSeed("dictionary \(size)/\(termsPerBlock)"))
+        var random = SplitMix64(seed: SplitMix64.printedSeed("dictionary \(size)/\(termsPerBlock)"))
         let keys = Self.randomKeys(size, random: &random)
         try #require(keys.count == size)
         let infos = keys.map { _ in Self.randomInfo(random: &random) }
@@ -109,7 +109,7 @@ import Testing
     }
 
     @Test func enumerationStopsWhenTold() throws {
-        var random = StorageTestRandom(seed: StorageTestRandom.printedSeed("dictionary stop"))
+        var random = SplitMix64(seed: SplitMix64.printedSeed("dictionary stop"))
         let keys = Self.randomKeys(1000, random: &random)
         let infos = keys.map { _ in Self.randomInfo(random: &random) }
         let reader = try Self.build(keys, infos, termsPerBlock: 32)
@@ -185,7 +185,7 @@ import Testing
     }
 
     @Test func flippedBytesAreRejected() throws {
-        var random = StorageTestRandom(seed: StorageTestRandom.printedSeed("dictionary flips"))
+        var random = SplitMix64(seed: SplitMix64.printedSeed("dictionary flips"))
         let keys = Self.randomKeys(300, random: &random)
         var writer = TermDictionaryWriter(termsPerBlock: 16)
         for key in keys { try writer.add(key, Self.randomInfo(random: &random)) }
@@ -205,7 +205,7 @@ import Testing
     }
 
     @Test func corruptBodyWithValidChecksumNeverCrashes() throws {
-        var random = StorageTestRandom(seed: StorageTestRandom.printedSeed("dictionary reframed"))
+        var random = SplitMix64(seed: SplitMix64.printedSeed("dictionary reframed"))
         let keys = Self.randomKeys(200, random: &random)
         var writer = TermDictionaryWriter(termsPerBlock: 8)
         for key in keys { try writer.add(key, Self.randomInfo(random: &random)) }

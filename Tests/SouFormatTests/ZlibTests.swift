@@ -5,7 +5,7 @@ import Testing
 
 @Suite(.offCooperativePool) struct ZlibTests {
     @Test func roundTripsRandomAndRepetitiveInputs() throws {
-        var random = StorageTestRandom(seed: StorageTestRandom.printedSeed("zlib"))
+        var random = SplitMix64(seed: SplitMix64.printedSeed("zlib"))
         var inputs: [[UInt8]] = [[], [0], Array("大同日报\n\t\"\0".utf8), Array(repeating: 0x61, count: 100_000)]
         for _ in 0..<30 {
             let count = Int.random(in: 0...70_000, using: &random)

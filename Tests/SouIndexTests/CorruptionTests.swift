@@ -1,3 +1,4 @@
+import SouDocument
 import SouFormat
 import SouTestSupport
 import Testing

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SouDocument
 import SouFormat
 import SouTestSupport
 import Testing

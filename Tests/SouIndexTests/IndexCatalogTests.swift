@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import SouDocument
 import SouFormat
 import SouTestSupport
 import Testing

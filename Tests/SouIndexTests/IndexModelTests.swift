@@ -1,3 +1,4 @@
+import SouDocument
 import SouFormat
 import SouTestSupport
 import Testing
@@ -11,9 +12,9 @@ import Testing
     func randomDocument(_ id: String, _ random: inout SplitMix64) -> Document {
         let count = Int.random(in: 1...6, using: &random)
         let body = (0..<count).map { _ in Self.words.randomElement(using: &random)! }.joined(separator: " ")
-        var fields = [StoredField(name: "body", value: body)]
+        var fields = [Document.Field(name: "body", value: body)]
         if Bool.random(using: &random) {
-            fields.append(StoredField(name: "title", value: Self.words.randomElement(using: &random)!))
+            fields.append(Document.Field(name: "title", value: Self.words.randomElement(using: &random)!))
         }
         return Document(id: id, fields: fields)
     }

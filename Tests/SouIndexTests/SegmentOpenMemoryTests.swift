@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import SouDocument
 import SouFormat
 import SouTestSupport
 import Testing
@@ -21,7 +22,7 @@ import Testing
         var builder = SegmentBuilder()
         for index in 0..<1_000 {
             let words = (0..<500).map { _ in vocabulary.randomElement(using: &random)! }
-            try builder.add(StoredDocument(id: "d\(index)", fields: [.init(name: "body", value: words.joined(separator: " "))]))
+            try builder.add(Document(id: "d\(index)", fields: [.init(name: "body", value: words.joined(separator: " "))]))
         }
         let info = try builder.write(to: scratch.path, name: "seg-1")
         #expect(info.byteSize > 4 << 20, "\(info.byteSize) bytes: too small to measure")

@@ -1,3 +1,4 @@
+import SouDocument
 import SouFormat
 import SouTestSupport
 import Testing
@@ -11,9 +12,9 @@ import Glibc
 /// A segment written by `SegmentBuilder` reads back exactly, and corruption is detected on open.
 @Suite(.offCooperativePool) struct SegmentTests {
     static let documents = [
-        StoredDocument(id: "a", fields: [.init(name: "title", value: "大同日报"), .init(name: "body", value: "大同市 5G+ 教育")]),
-        StoredDocument(id: "b/2", fields: [.init(name: "body", value: "line one\nline \"two\"\t😀")]),
-        StoredDocument(id: "c", fields: []),
+        Document(id: "a", fields: [.init(name: "title", value: "大同日报"), .init(name: "body", value: "大同市 5G+ 教育")]),
+        Document(id: "b/2", fields: [.init(name: "body", value: "line one\nline \"two\"\t😀")]),
+        Document(id: "c", fields: []),
     ]
 
     @Test func writtenSegmentReadsBack() throws {
@@ -60,13 +61,13 @@ import Glibc
 
     @Test func invalidDocumentsAreRejected() throws {
         var builder = SegmentBuilder()
-        #expect(throws: IndexError.self) { try builder.add(StoredDocument(id: "", fields: [])) }
-        #expect(throws: IndexError.self) { try builder.add(StoredDocument(id: "has space", fields: [])) }
+        #expect(throws: IndexError.self) { try builder.add(Document(id: "", fields: [])) }
+        #expect(throws: IndexError.self) { try builder.add(Document(id: "has space", fields: [])) }
         #expect(throws: IndexError.self) {
-            try builder.add(StoredDocument(id: "x", fields: [.init(name: "Bad", value: "")]))
+            try builder.add(Document(id: "x", fields: [.init(name: "Bad", value: "")]))
         }
         #expect(throws: IndexError.self) {
-            try builder.add(StoredDocument(id: String(repeating: "x", count: 513), fields: []))
+            try builder.add(Document(id: String(repeating: "x", count: 513), fields: []))
         }
         #expect(builder.documentCount == 0)
     }

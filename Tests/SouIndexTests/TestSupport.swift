@@ -3,30 +3,13 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SouDocument
 import SouFormat
+import SouTestSupport
 import Synchronization
 import Testing
 
 @testable import SouIndex
-
-/// A seeded generator so randomized tests reproduce (print the seed).
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
-/// A random seed for a randomized test, or `SOU_SEED` from the environment to replay one.
-func testSeed() -> UInt64 {
-    if let text = getenv("SOU_SEED"), let seed = UInt64(String(cString: text)) { return seed }
-    return UInt64.random(in: 0...UInt64.max)
-}
 
 /// A fresh directory under /tmp, removed when the value is dropped.
 final class ScratchDirectory {
@@ -92,8 +75,8 @@ final class WarningLog: Sendable {
 }
 
 func document(_ id: String, _ body: String, title: String? = nil) -> Document {
-    var fields = [StoredField(name: "body", value: body)]
-    if let title { fields.append(StoredField(name: "title", value: title)) }
+    var fields = [Document.Field(name: "body", value: body)]
+    if let title { fields.append(Document.Field(name: "title", value: title)) }
     return Document(id: id, fields: fields)
 }
 

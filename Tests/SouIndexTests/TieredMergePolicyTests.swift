@@ -1,3 +1,4 @@
+import SouTestSupport
 import Testing
 
 @testable import SouIndex

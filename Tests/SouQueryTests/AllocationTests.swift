@@ -1,4 +1,6 @@
+import SouDocument
 import SouFormat
+import SouIndex
 import SouQuery
 import SouTestSupport
 import Testing
@@ -45,7 +47,7 @@ enum MallocCounter {
         func searcher(copies: Int) throws -> (SnapshotFixture, Searcher) {
             // Copy 0 comes first, so ties keep the same top hits and the same stored documents are read.
             let documents = (0..<copies).flatMap { copy in
-                base.map { StoredDocument(id: "\(copy)-\($0.id)", fields: $0.fields) }
+                base.map { Document(id: "\(copy)-\($0.id)", fields: $0.fields) }
             }
             // The same base documents are deleted in every copy (the deletion check is on the path too).
             let deleted = Set((0..<copies).flatMap { copy in

@@ -1,6 +1,8 @@
 import Foundation
 import SouAnalysis
+import SouDocument
 import SouFormat
+import SouIndex
 @testable import SouQuery
 import SouTestSupport
 import Testing
@@ -9,17 +11,17 @@ import Testing
 @Suite(.offCooperativePool) struct BM25Tests {
     static let words = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta"]
 
-    static func corpus(seed: UInt64) -> [StoredDocument] {
+    static func corpus(seed: UInt64) -> [Document] {
         var random = SplitMix64(seed: seed)
         return (0..<60).map { index in
             let length = Int(random.next() % 30) + 1
             let body = (0..<length).map { _ in words[Int(random.next() % UInt64(words.count))] }
-            return StoredDocument(id: "d\(index)", fields: [StoredField(name: "body", value: body.joined(separator: " "))])
+            return Document(id: "d\(index)", fields: [Document.Field(name: "body", value: body.joined(separator: " "))])
         }
     }
 
     /// The textbook formula, in Double, over whitespace-split words.
-    static func referenceScores(term: String, documents: [StoredDocument], k1: Double = 1.2, b: Double = 0.75)
+    static func referenceScores(term: String, documents: [Document], k1: Double = 1.2, b: Double = 0.75)
         -> [String: Double]
     {
         let tokenized = documents.map { ($0.id, $0.fields[0].value.split(separator: " ").map(String.init)) }
@@ -54,7 +56,7 @@ import Testing
     /// terms' frequencies added), df the number of documents with at least one such token, the
     /// field length its last position + 1.
     static func referenceLeafScores(
-        _ leaf: String, documents: [StoredDocument], k1: Double = 1.2, b: Double = 0.75
+        _ leaf: String, documents: [Document], k1: Double = 1.2, b: Double = 0.75
     ) -> [String: Double] {
         let analyzer = Analyzer()
         let matches = leafMatcher(leaf)
@@ -81,7 +83,7 @@ import Testing
     @Test func loneCharacterDfCountsDocumentsNotTerms() throws {
         let documents = [
             ("x1", "中文中国中心"), ("x2", "山水"), ("x3", "山河"), ("x4", "木"), ("x5", "中\u{301}文"),
-        ].map { StoredDocument(id: $0.0, fields: [StoredField(name: "body", value: $0.1)]) }
+        ].map { Document(id: $0.0, fields: [Document.Field(name: "body", value: $0.1)]) }
         // N = 5, field lengths 6 2 2 1 2 (avgdl 13/5); x1: tf(中) = 3, df(中) = 1.
         let n = 5.0
         let averageLength = 13.0 / 5
@@ -107,9 +109,9 @@ import Testing
     /// union df then sorts doc ids instead of filling a bitset), with deletions, and COUNT
     /// (which gathers no statistics) agrees on the total.
     @Test func loneCharacterDfInALargeSegmentWithFewPostings() throws {
-        let filler = (0..<2_000).map { StoredDocument(id: "f\($0)", fields: [StoredField(name: "body", value: "filler \($0 % 7)")]) }
+        let filler = (0..<2_000).map { Document(id: "f\($0)", fields: [Document.Field(name: "body", value: "filler \($0 % 7)")]) }
         let rare = [("r1", "中文中国"), ("r2", "中心"), ("r3", "中国"), ("gone", "中文")]
-            .map { StoredDocument(id: $0.0, fields: [StoredField(name: "body", value: $0.1)]) }
+            .map { Document(id: $0.0, fields: [Document.Field(name: "body", value: $0.1)]) }
         let fixture = try SnapshotFixture(documents: filler + rare, deletedIDs: ["gone"])
         let searcher = Searcher(snapshot: fixture.snapshot)
         let result = try searcher.search("中", options: .init(snippets: false))
@@ -131,7 +133,7 @@ import Testing
         "中文", "中国", "中心", "中", "山水", "山河", "山", "水中", "文中国", "中\u{301}文", "大同日报", "同",
     ]
 
-    static func mixedCorpus(seed: UInt64, count: Int = 80) -> [StoredDocument] {
+    static func mixedCorpus(seed: UInt64, count: Int = 80) -> [Document] {
         var random = SplitMix64(seed: seed)
         return (0..<count).map { index in
             let length = Int(random.next() % 12) + 1
@@ -141,7 +143,7 @@ import Testing
                 if piece > 0 { text += [" ", "", "，"][Int(random.next() % 3)] }
                 text += mixedPieces[Int(random.next() % UInt64(mixedPieces.count))]
             }
-            return StoredDocument(id: "m\(index)", fields: [StoredField(name: "body", value: text)])
+            return Document(id: "m\(index)", fields: [Document.Field(name: "body", value: text)])
         }
     }
 
@@ -271,9 +273,9 @@ import Testing
 
     @Test func fieldBoostMultipliesTheFieldScore() throws {
         let documents = [
-            StoredDocument(id: "a", fields: [.init(name: "title", value: "alpha"), .init(name: "body", value: "beta")]),
-            StoredDocument(id: "b", fields: [.init(name: "title", value: "beta"), .init(name: "body", value: "alpha")]),
-            StoredDocument(id: "c", fields: [.init(name: "title", value: "gamma"), .init(name: "body", value: "gamma")]),
+            Document(id: "a", fields: [.init(name: "title", value: "alpha"), .init(name: "body", value: "beta")]),
+            Document(id: "b", fields: [.init(name: "title", value: "beta"), .init(name: "body", value: "alpha")]),
+            Document(id: "c", fields: [.init(name: "title", value: "gamma"), .init(name: "body", value: "gamma")]),
         ]
         let fixture = try SnapshotFixture(documents: documents)
         let plain = try Searcher(snapshot: fixture.snapshot).search("alpha", options: .init(snippets: false))

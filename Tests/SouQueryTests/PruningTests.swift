@@ -1,5 +1,7 @@
 import SouAnalysis
+import SouDocument
 import SouFormat
+import SouIndex
 import SouQuery
 import SouTestSupport
 import Testing
@@ -13,7 +15,7 @@ import Testing
         // Repeat the corpus so postings span several 128-doc blocks.
         let base = try SeedCorpus.paragraphDocuments()
         let documents = (0..<4).flatMap { copy in
-            base.map { StoredDocument(id: "\(copy)-\($0.id)", fields: $0.fields) }
+            base.map { Document(id: "\(copy)-\($0.id)", fields: $0.fields) }
         }
         let fixture = try SnapshotFixture(documents: documents, segmentCount: 2)
         let searcher = Searcher(snapshot: fixture.snapshot)
@@ -45,7 +47,7 @@ import Testing
     @Test func frequentTermsSkipMostScoring() throws {
         let base = try SeedCorpus.paragraphDocuments()
         let documents = (0..<4).flatMap { copy in
-            base.map { StoredDocument(id: "\(copy)-\($0.id)", fields: $0.fields) }
+            base.map { Document(id: "\(copy)-\($0.id)", fields: $0.fields) }
         }
         let fixture = try SnapshotFixture(documents: documents)
         let searcher = Searcher(snapshot: fixture.snapshot)

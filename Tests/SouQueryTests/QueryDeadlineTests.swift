@@ -1,4 +1,5 @@
 import SouAnalysis
+import SouDocument
 import SouFormat
 import SouIndex
 @testable import SouQuery
@@ -15,7 +16,7 @@ import Glibc
     /// 3,000 documents where "alpha" and "beta" (and the CJK bigrams 大同 and 同市) co-occur
     /// but are never adjacent, plus "left"/"right" in disjoint documents.
     static let documents = (0..<3_000).map { number in
-        StoredDocument(
+        Document(
             id: "d\(number)",
             fields: [
                 .init(name: "body", value: "alpha gap beta 大同和同市 \(number.isMultiple(of: 2) ? "left" : "right")")
@@ -127,7 +128,7 @@ import Glibc
     @Test func prefixExpansionTimesOut() throws {
         // One document, 5,000 distinct terms under the prefix: one match, a long expansion.
         let words = (0..<5_000).map { "pre\($0)x" }.joined(separator: " ")
-        let fixture = try SnapshotFixture(documents: [StoredDocument(id: "only", fields: [.init(name: "body", value: words)])])
+        let fixture = try SnapshotFixture(documents: [Document(id: "only", fields: [.init(name: "body", value: words)])])
         let searcher = Searcher(snapshot: Self.withoutDeletions(fixture))
         #expect(try searcher.count("pre*") == 1)
         #expect(throws: SearchError.timeout) { try searcher.count("pre*", deadline: Self.expired) }
@@ -137,7 +138,7 @@ import Glibc
     /// A snippet of a field with tens of thousands of matches ticks the deadline per token.
     @Test func snippetBuildingTimesOut() throws {
         let body = String(repeating: "word ", count: 20_000)
-        let document = Document(id: "big", fields: [StoredField(name: "body", value: body)])
+        let document = Document(id: "big", fields: [Document.Field(name: "body", value: body)])
         let builder = SnippetBuilder(
             query: try QueryParser().parse("word"), analyzer: Analyzer(), highlight: .init(open: "[", close: "]"), length: 30)
         #expect(try builder.snippet(for: document).hasPrefix("[word] [word]"))
@@ -153,7 +154,7 @@ import Glibc
         for round in 0..<300 {
             let words = (0..<Int(random.next() % 40 + 1)).map { _ in ["ab", "cd", "中文", "x", "abab", "中"][Int(random.next() % 6)] }
             let text = words.joined(separator: random.next() % 2 == 0 ? " " : "")
-            let ranges = try builder.matchRanges(in: StoredField(name: "body", value: text))
+            let ranges = try builder.matchRanges(in: Document.Field(name: "body", value: text))
             let snippet = builder.render(text, ranges: ranges)
             // The reference: for each match, the window starting `lead` characters before it,
             // counted by testing every range; the first best wins.

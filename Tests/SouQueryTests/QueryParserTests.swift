@@ -7,18 +7,6 @@ private func t(_ text: String, _ field: String? = nil) -> Query { .term(field: f
 private func p(_ text: String, _ field: String? = nil) -> Query { .phrase(field: field, text: text) }
 private func pre(_ text: String, _ field: String? = nil) -> Query { .prefix(field: field, text: text) }
 
-/// SplitMix64: a small seeded generator so failures reproduce.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 @Suite(.offCooperativePool) struct QueryParserTests {
     let parser = QueryParser()
 
@@ -171,7 +159,7 @@ private struct SplitMix64: RandomNumberGenerator {
     @Test func fuzzNeverCrashesAndKeepsShape() {
         let seed = UInt64.random(in: 0...UInt64.max)
         print("QueryParserTests.fuzzNeverCrashesAndKeepsShape seed", seed)
-        var rng = SplitMix64(state: seed)
+        var rng = SplitMix64(seed: seed)
         let pieces = [
             "a", "b", "大", "同", "日报", " ", " ", "\u{3000}", "(", ")", "（", "）", "\"", "“", "”", "*", "-", ":",
             "AND", "OR", "NOT", "and", "title", "Title", "x:", "_", "，", "5G", "😀", "\u{301}", "\t",

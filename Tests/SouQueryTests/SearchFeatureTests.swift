@@ -1,4 +1,6 @@
+import SouDocument
 import SouFormat
+import SouIndex
 import SouQuery
 import SouTestSupport
 import Testing
@@ -7,8 +9,8 @@ import Testing
 /// phrases with lone CJK characters, paging, and snippet windows on long seed text.
 @Suite(.offCooperativePool) struct SearchFeatureTests {
     static let documents = SearcherTests.documents + [
-        StoredDocument(id: "6", fields: [.init(name: "body", value: "大同大学大 学术")]),
-        StoredDocument(id: "7", fields: [.init(name: "body", value: "学大，大 学")]),
+        Document(id: "6", fields: [.init(name: "body", value: "大同大学大 学术")]),
+        Document(id: "7", fields: [.init(name: "body", value: "学大，大 学")]),
     ]
 
     func ids(_ query: String, segments: Int) throws -> Set<String> {
@@ -67,7 +69,7 @@ import Testing
     /// The dictionary matches prefixes by bytes; the snippet must highlight the same terms,
     /// also one whose first letter carries a combining mark with no precomposed form (q̣).
     @Test func prefixHighlightMatchesByBytes() throws {
-        let documents = [StoredDocument(id: "m", fields: [.init(name: "body", value: "the q\u{0323}uick fox")])]
+        let documents = [Document(id: "m", fields: [.init(name: "body", value: "the q\u{0323}uick fox")])]
         let fixture = try SnapshotFixture(documents: documents)
         let result = try Searcher(snapshot: fixture.snapshot).search(
             "qu* OR q*", options: .init(highlight: .init(open: "[", close: "]")))
@@ -79,7 +81,7 @@ import Testing
     /// never reach a snippet: they become spaces like line breaks.
     @Test func snippetsHoldNoControlCharacters() throws {
         let documents = [
-            StoredDocument(id: "c", fields: [.init(name: "body", value: "a\u{1B}[31mred\u{1}\u{2}\u{7F} zebra\u{0}end")])
+            Document(id: "c", fields: [.init(name: "body", value: "a\u{1B}[31mred\u{1}\u{2}\u{7F} zebra\u{0}end")])
         ]
         let fixture = try SnapshotFixture(documents: documents)
         let result = try Searcher(snapshot: fixture.snapshot).search(
@@ -91,7 +93,7 @@ import Testing
     /// and the other C1 controls become spaces too.
     @Test func snippetsHoldNoUnicodeLineBreaks() throws {
         let documents = [
-            StoredDocument(id: "u", fields: [.init(name: "body", value: "第一行中文\u{2028}第二行\u{85}第三\u{2029}\u{9B}行 é")])
+            Document(id: "u", fields: [.init(name: "body", value: "第一行中文\u{2028}第二行\u{85}第三\u{2029}\u{9B}行 é")])
         ]
         let fixture = try SnapshotFixture(documents: documents)
         let result = try Searcher(snapshot: fixture.snapshot).search(
@@ -102,7 +104,7 @@ import Testing
     /// A lone CJK character does not match (nor highlight) the same character carrying a
     /// combining mark: the index treats them as different characters.
     @Test func loneCJKCharacterDoesNotHighlightItWithACombiningMark() throws {
-        let documents = [StoredDocument(id: "k", fields: [.init(name: "body", value: "中\u{0301}文 中国")])]
+        let documents = [Document(id: "k", fields: [.init(name: "body", value: "中\u{0301}文 中国")])]
         let fixture = try SnapshotFixture(documents: documents)
         let result = try Searcher(snapshot: fixture.snapshot).search("中", options: .init(highlight: .init(open: "«", close: "»")))
         #expect(result.hits.first?.snippet == "中\u{0301}文 «中»国")
@@ -112,7 +114,7 @@ import Testing
     /// Extended-D, Deseret in plane 1).
     @Test func prefixExpandsInScriptsAboveCJKRadicals() throws {
         let words = ["ꀀꀁꀂ", "𐐨𐐩", "ꞵeta"]
-        let documents = words.enumerated().map { StoredDocument(id: "p\($0.offset)", fields: [.init(name: "body", value: $0.element)]) }
+        let documents = words.enumerated().map { Document(id: "p\($0.offset)", fields: [.init(name: "body", value: $0.element)]) }
         let fixture = try SnapshotFixture(documents: documents)
         let searcher = Searcher(snapshot: fixture.snapshot)
         for (index, prefix) in ["ꀀ*", "𐐨*", "ꞵ*"].enumerated() {

@@ -1,4 +1,6 @@
+import SouDocument
 import SouFormat
+import SouIndex
 import SouQuery
 import SouTestSupport
 import Testing
@@ -6,11 +8,11 @@ import Testing
 /// Query semantics end to end over real segments.
 @Suite(.offCooperativePool) struct SearcherTests {
     static let documents = [
-        StoredDocument(id: "1", fields: [.init(name: "title", value: "大同日报"), .init(name: "body", value: "大同市教育局召开会议，推进5G+智慧教育。")]),
-        StoredDocument(id: "2", fields: [.init(name: "title", value: "科技新闻"), .init(name: "body", value: "平城区科技创新，访问 www.dtnews.cn 了解详情。")]),
-        StoredDocument(id: "3", fields: [.init(name: "title", value: "Education Weekly"), .init(name: "body", value: "Educational reform in Datong: education for all.")]),
-        StoredDocument(id: "4", fields: [.init(name: "body", value: "ＡＢＣ１２３ full-width text and APP使用指南")]),
-        StoredDocument(id: "5", fields: [.init(name: "body", value: "大同 教育 科技")]),
+        Document(id: "1", fields: [.init(name: "title", value: "大同日报"), .init(name: "body", value: "大同市教育局召开会议，推进5G+智慧教育。")]),
+        Document(id: "2", fields: [.init(name: "title", value: "科技新闻"), .init(name: "body", value: "平城区科技创新，访问 www.dtnews.cn 了解详情。")]),
+        Document(id: "3", fields: [.init(name: "title", value: "Education Weekly"), .init(name: "body", value: "Educational reform in Datong: education for all.")]),
+        Document(id: "4", fields: [.init(name: "body", value: "ＡＢＣ１２３ full-width text and APP使用指南")]),
+        Document(id: "5", fields: [.init(name: "body", value: "大同 教育 科技")]),
     ]
 
     func ids(_ query: String, segments: Int = 1) throws -> Set<String> {
@@ -82,7 +84,7 @@ import Testing
         let fixture = try SnapshotFixture(documents: Self.documents)
         let searcher = Searcher(snapshot: fixture.snapshot)
         let result = try searcher.search("日报", options: .init(fields: ["title"], snippets: false))
-        #expect(result.hits.first?.fields == [StoredField(name: "title", value: "大同日报")])
+        #expect(result.hits.first?.fields == [Document.Field(name: "title", value: "大同日报")])
         #expect(try searcher.document(id: "2")?.fields.count == 2)
         #expect(try searcher.document(id: "nope") == nil)
     }
@@ -95,7 +97,7 @@ import Testing
         var options = SearchOptions()
         options.deadline = .now - .seconds(1)
         // A timeout is checked every 1024 documents; a tiny corpus may finish first, so use many.
-        let many = (0..<5_000).map { StoredDocument(id: "m\($0)", fields: [.init(name: "body", value: "大同 教育 \($0)")]) }
+        let many = (0..<5_000).map { Document(id: "m\($0)", fields: [.init(name: "body", value: "大同 教育 \($0)")]) }
         let big = try SnapshotFixture(documents: many)
         #expect(throws: SearchError.timeout) { try Searcher(snapshot: big.snapshot).search("大同", options: options) }
     }

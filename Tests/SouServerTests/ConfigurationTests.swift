@@ -102,6 +102,49 @@ import Testing
         #expect(configuration == Configuration())
     }
 
+    /// docs/CONFIGURATION.md's table and config/soud.toml's commented settings list exactly the
+    /// settings of `Settings.all`, in its order, with its flags and defaults.
+    @Test func documentationListsExactlyTheSettingsWithTheirDefaults() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let markdown = try String(contentsOf: root.appendingPathComponent("docs/CONFIGURATION.md"), encoding: .utf8)
+        // | `key` | `--flag` … | `default` … | meaning |
+        let rows = markdown.split(separator: "\n").filter { $0.hasPrefix("| `") }.map { line in
+            line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+        #expect(rows.map { $0[0] } == Settings.all.map { "`\($0.key)`" })
+        for (cells, setting) in zip(rows, Settings.all) {
+            #expect(cells[1].hasPrefix("`--\(setting.flag)`"), "\(setting.key): flag \(cells[1])")
+            let shown = cells[2].replacingOccurrences(of: "`", with: "")
+            let expected = setting.machineDefault ?? setting.defaultLiteral
+            #expect(shown == expected || shown.hasPrefix(expected + " "), "\(setting.key): default \(cells[2])")
+        }
+
+        let toml = try String(contentsOf: root.appendingPathComponent("config/soud.toml"), encoding: .utf8)
+        // `# key = value`: a setting, commented out, with its default.
+        let entries = toml.split(separator: "\n").compactMap { line -> (key: String, value: String)? in
+            guard line.hasPrefix("# "), let equals = line.range(of: " = ") else { return nil }
+            let key = line[line.index(line.startIndex, offsetBy: 2)..<equals.lowerBound]
+            guard key.allSatisfy({ $0.isLowercase || $0.isNumber || $0 == "_" }) else { return nil }
+            return (String(key), String(line[equals.upperBound...]))
+        }
+        #expect(entries.map(\.key) == Settings.all.map(\.key))
+        for (entry, setting) in zip(entries, Settings.all) where setting.machineDefault == nil {
+            #expect(entry.value == setting.defaultLiteral, "\(setting.key) in config/soud.toml")
+        }
+    }
+
+    /// Each default, written as the TOML value the docs show, reads back as the default.
+    @Test func defaultLiteralsReadBackAsTheDefaults() throws {
+        var configuration = Configuration()
+        configuration.socketPath = "/elsewhere.sock"
+        var fromTable = configuration
+        let defaults = Settings.all.filter { $0.machineDefault == nil }
+            .map { "\($0.key) = \($0.defaultLiteral)" }.joined(separator: "\n")
+        try fromTable.apply(toml: defaults)
+        #expect(fromTable == configuration)
+    }
+
     @Test func octalModes() {
         #expect(Configuration.parseMode("0600") == 0o600)
         #expect(Configuration.parseMode("660") == 0o660)

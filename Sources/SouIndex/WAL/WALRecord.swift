@@ -1,3 +1,4 @@
+import SouDocument
 import SouFormat
 
 /// What one write-ahead log record says (docs/FORMAT.md §10): one ADD batch or one DELETE.
@@ -56,10 +57,10 @@ public enum WALRecord: Sendable, Equatable {
                 for _ in 0..<count {
                     let id = try reader.readString()
                     let fieldCount = try reader.readVarintInt(limit: reader.remaining)
-                    var fields: [StoredField] = []
+                    var fields: [Document.Field] = []
                     for _ in 0..<fieldCount {
                         let name = try reader.readString()
-                        fields.append(StoredField(name: name, value: try reader.readString()))
+                        fields.append(Document.Field(name: name, value: try reader.readString()))
                     }
                     documents.append(Document(id: id, fields: fields))
                 }

@@ -1,22 +1,19 @@
-import SouFormat
-
-/// A document as clients send it: an external id and named text fields. Stored as is.
-public typealias Document = StoredDocument
+import SouDocument
 
 /// The rules a document must follow before it is accepted (PRODUCT.md, "Data model").
 public enum DocumentRules {
-    /// External ids are at most this many UTF-8 bytes.
-    public static let maxIDBytes = 512
+    /// External ids are at most this many UTF-8 bytes (`DocumentID.maxBytes`).
+    public static let maxIDBytes = DocumentID.maxBytes
     /// Field number 255 is reserved for the `_id` term, so at most 255 text fields per segment.
     public static let maxFieldsPerSegment = 255
 
     /// - Returns: why `document` is not acceptable, or nil if it is.
     public static func violation(in document: Document) -> String? {
-        let id = document.id
-        if id.isEmpty { return "document id is empty" }
-        if id.utf8.count > maxIDBytes { return "document id is longer than \(maxIDBytes) bytes" }
-        if id.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }) {
-            return "document id contains whitespace or control characters"
+        switch DocumentID.problem(document.id) {
+        case .empty: return "document id is empty"
+        case .tooLong: return "document id is longer than \(maxIDBytes) bytes"
+        case .whitespaceOrControl: return "document id contains whitespace or control characters"
+        case nil: break
         }
         var seen = Set<String>()
         for field in document.fields {
