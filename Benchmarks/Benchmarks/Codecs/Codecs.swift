@@ -60,11 +60,10 @@ let benchmarks: @Sendable () -> Void = {
 
     // Term dictionary: a segment of 4 MiB of generated mixed text.
     let dictionaryFixture = try! DictionaryFixture()
+    let turn = Turn()
     Benchmark("TermDictionaryReader.lookup (exact), \(dictionaryFixture.termCount) terms") { benchmark in
-        var index = 0
         for _ in benchmark.scaledIterations {
-            blackHole(try dictionaryFixture.dictionary.lookup(dictionaryFixture.keys[index]))
-            index = (index + 1) % dictionaryFixture.keys.count
+            blackHole(try dictionaryFixture.dictionary.lookup(dictionaryFixture.keys[turn.next(dictionaryFixture.keys.count)]))
         }
     }
     Benchmark(

@@ -21,11 +21,11 @@ let benchmarks: @Sendable () -> Void = {
         if queries.isEmpty { continue }
         for snippets in [false, true] {
             let options = SearchOptions(limit: 10, snippets: snippets)
+            // The closure runs once per iteration: the turn is kept outside it.
+            let turn = Turn()
             Benchmark("Search \(queryClass.rawValue) top-10 snippets \(snippets ? "on" : "off")") { benchmark in
-                var index = 0
                 for _ in benchmark.scaledIterations {
-                    blackHole(try fixture.searcher.search(queries[index % queries.count], options: options))
-                    index &+= 1
+                    blackHole(try fixture.searcher.search(queries[turn.next(queries.count)], options: options))
                 }
             }
         }
@@ -56,3 +56,4 @@ struct QueryFixture: @unchecked Sendable {
         self.queries = queries
     }
 }
+
