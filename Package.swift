@@ -9,6 +9,9 @@ let package = Package(
     products: [
         .executable(name: "soud", targets: ["soud"]),
         .executable(name: "sou", targets: ["sou"]),
+        // SouAnalysis and SouFormat are products for Benchmarks/ (analysis and codec benchmarks).
+        .library(name: "SouAnalysis", targets: ["SouAnalysis"]),
+        .library(name: "SouFormat", targets: ["SouFormat"]),
         .library(name: "SouIndex", targets: ["SouIndex"]),
         .library(name: "SouQuery", targets: ["SouQuery"]),
         .library(name: "SouServer", targets: ["SouServer"]),

@@ -7,7 +7,15 @@ import Synchronization
 /// exactly what indexing those documents afresh produces); it re-analyzes text, which costs
 /// more CPU than merging postings directly. Every external id is live in at most one
 /// segment, so the inputs never hold two live versions of a document.
-enum Merger {
+public enum Merger {
+    /// Merges `inputs` into a new segment as background merging does; public for Benchmarks/.
+    /// - Returns: the new segment's reader, or nil if no input document is live.
+    /// - Throws: on I/O errors or corrupt inputs; partial output files are removed.
+    /// - Complexity: re-analyzes every live document of the inputs.
+    public static func merge(_ inputs: [SegmentView], into directory: String, name: String) throws -> SegmentReader? {
+        try merge(inputs, directory: directory, name: name)?.1
+    }
+
     /// - Parameter cancellation: checked before each document; once cancelled the merge
     ///   stops and throws `CancellationError` (nothing is written).
     /// - Returns: the new segment's info and reader, or nil if no input document is live.

@@ -1,0 +1,10 @@
+/// What a generated corpus looks like.
+public enum CorpusKind: String, Sendable, CaseIterable {
+    /// Mostly CJK words run together with full-width punctuation, ~8% Latin words and numbers
+    /// (like seeds/, a Chinese daily newspaper).
+    case chinese
+    /// Latin words separated by spaces, with sentence punctuation and capitals.
+    case english
+    /// Alternating runs of CJK words and Latin words (technical documentation).
+    case mixed
+}
