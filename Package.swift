@@ -9,7 +9,9 @@ let package = Package(
     products: [
         .executable(name: "soud", targets: ["soud"]),
         .executable(name: "sou", targets: ["sou"]),
-        // SouAnalysis and SouFormat are products for Benchmarks/ (analysis and codec benchmarks).
+        // SouDocument, SouAnalysis and SouFormat are products for Benchmarks/ (fixtures,
+        // analysis and codec benchmarks).
+        .library(name: "SouDocument", targets: ["SouDocument"]),
         .library(name: "SouAnalysis", targets: ["SouAnalysis"]),
         .library(name: "SouFormat", targets: ["SouFormat"]),
         .library(name: "SouIndex", targets: ["SouIndex"]),

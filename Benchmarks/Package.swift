@@ -33,11 +33,11 @@ let package = Package(
         // Fixtures the benchmarks share: generated corpora as Sou documents, segments on disk.
         .target(
             name: "BenchmarkSupport",
-            dependencies: ["SouCorpus", sou("SouFormat"), sou("SouIndex"), sou("SouQuery")]
+            dependencies: ["SouCorpus", sou("SouDocument"), sou("SouFormat"), sou("SouIndex"), sou("SouQuery")]
         ),
         .executableTarget(
             name: "sou-inprocess",
-            dependencies: ["SouCorpus", sou("SouIndex"), sou("SouQuery"), sou("SouFormat")]
+            dependencies: ["SouCorpus", sou("SouDocument"), sou("SouIndex"), sou("SouQuery"), sou("SouFormat")]
         ),
         .executableTarget(
             name: "Analysis",
@@ -47,7 +47,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "Codecs",
-            dependencies: [benchmark, "BenchmarkSupport", "SouCorpus", sou("SouFormat"), sou("SouIndex")],
+            dependencies: [benchmark, "BenchmarkSupport", "SouCorpus", sou("SouDocument"), sou("SouFormat"), sou("SouIndex")],
             path: "Benchmarks/Codecs",
             plugins: [benchmarkPlugin]
         ),

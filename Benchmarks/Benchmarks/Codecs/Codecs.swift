@@ -1,6 +1,7 @@
 import Benchmark
 import BenchmarkSupport
 import SouCorpus
+import SouDocument
 import SouFormat
 import SouIndex
 
@@ -90,7 +91,7 @@ struct SkipFixture: @unchecked Sendable {
     init() throws {
         let count = 200_000
         let documents = (0..<count).map { i in
-            Document(id: "d\(i)", fields: [StoredField(name: "body", value: i % 7 == 0 ? "every seventh" : "every")])
+            Document(id: "d\(i)", fields: [Document.Field(name: "body", value: i % 7 == 0 ? "every seventh" : "every")])
         }
         let (directory, views) = try Fixtures.segments(documents, label: "skip")
         Fixtures.removeDirectory(directory)

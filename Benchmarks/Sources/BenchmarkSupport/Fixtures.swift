@@ -1,5 +1,6 @@
 import Foundation
 import SouCorpus
+import SouDocument
 import SouFormat
 import SouIndex
 
@@ -17,8 +18,8 @@ public enum Fixtures {
 
     public static func document(_ generated: GeneratedDocument) -> Document {
         Document(id: generated.id, fields: [
-            StoredField(name: "title", value: generated.titleString),
-            StoredField(name: "body", value: generated.bodyString),
+            Document.Field(name: "title", value: generated.titleString),
+            Document.Field(name: "body", value: generated.bodyString),
         ])
     }
 

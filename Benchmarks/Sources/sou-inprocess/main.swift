@@ -1,5 +1,6 @@
 import Foundation
 import SouCorpus
+import SouDocument
 import SouFormat
 import SouIndex
 import SouQuery
@@ -55,7 +56,7 @@ do {
     fail("\(error)")
 }
 let documents = corpus.documents.map { document in
-    Document(id: document.id, fields: document.fields.map { StoredField(name: $0.name, value: $0.value) })
+    Document(id: document.id, fields: document.fields.map { Document.Field(name: $0.name, value: $0.value) })
 }
 
 func seconds(_ duration: Duration) -> Double {
