@@ -8,6 +8,10 @@ struct Indexes: ParsableCommand {
     func run() throws {
         let reply = try Reply.check(try Reply.call(try global.connect(), "INDEXES"))
         let names = reply["indexes"] as? [String] ?? []
-        if global.json { printJSON(names) } else { names.forEach { print($0) } }
+        if global.json {
+            printJSON(names)
+        } else {
+            for name in names { print(name) }
+        }
     }
 }

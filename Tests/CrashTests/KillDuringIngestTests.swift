@@ -36,7 +36,7 @@ import Testing
             let writers = (0..<4).map { writer in
                 IngestThread(socket: socket, prefix: "c\(cycle)-\(writer)", ledger: ledger)
             }
-            writers.forEach { $0.start() }
+            for writer in writers { writer.start() }
             try await Task.sleep(for: .milliseconds(Int.random(in: 30...600, using: &random)))
             daemon.kill(signal: SIGKILL)
             let status = await daemon.waitForExit()

@@ -55,7 +55,7 @@ import Glibc
                     }
                 }
             }
-            connectors.forEach { $0.start() }
+            for connector in connectors { connector.start() }
             try await Task.sleep(for: .milliseconds(300))
             fixture.daemon.kill(signal: SIGTERM)
             let status = await fixture.daemon.waitForExit()

@@ -145,7 +145,7 @@ import Testing
                 }
             }
         }
-        writers.forEach { $0.start() }
+        for writer in writers { writer.start() }
         for _ in 0..<30 {
             try await Task.sleep(for: .milliseconds(10))
             #expect(try admin.request("DROP x").isOK)

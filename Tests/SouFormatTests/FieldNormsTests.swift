@@ -70,7 +70,8 @@ import Testing
         #expect(throws: FormatError.self) {
             _ = try FieldNormsReader(file: storageMappedFile(FileFraming.frame(body, kind: .fieldNorms)))
         }
-        body.replaceSubrange(0..<8, with: [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF])  // 4 × (2^32−1)² overflows 64 bits
+        // 4 × (2^32−1)² overflows 64 bits.
+        body.replaceSubrange(0..<8, with: [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF])
         #expect(throws: FormatError.self) {
             _ = try FieldNormsReader(file: storageMappedFile(FileFraming.frame(body, kind: .fieldNorms)))
         }
