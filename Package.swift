@@ -56,7 +56,9 @@ let package = Package(
         // Plain blocking POSIX sockets: simplest for a CLI and for tests.
         .target(name: "SouClient"),
         .target(
-            name: "SouTestSupport", dependencies: ["SouAnalysis", "SouDocument", "SouFormat", "SouIndex", "SouClient"]),
+            name: "SouTestSupport",
+            dependencies: ["SouAnalysis", "SouDocument", "SouFormat", "SouIndex", "SouClient"]
+        ),
         .executableTarget(
             name: "soud",
             dependencies: [
@@ -80,7 +82,8 @@ let package = Package(
         .testTarget(name: "SouIndexTests", dependencies: ["SouDocument", "SouFormat", "SouIndex", "SouTestSupport"]),
         .testTarget(
             name: "SouQueryTests",
-            dependencies: ["SouAnalysis", "SouDocument", "SouFormat", "SouIndex", "SouQuery", "SouTestSupport"]),
+            dependencies: ["SouAnalysis", "SouDocument", "SouFormat", "SouIndex", "SouQuery", "SouTestSupport"]
+        ),
         .testTarget(name: "SouProtocolTests", dependencies: ["SouProtocol"]),
         .testTarget(
             name: "SouServerTests",
@@ -97,6 +100,7 @@ let package = Package(
         .testTarget(name: "CrashTests", dependencies: ["SouTestSupport"]),
         .testTarget(
             name: "OracleTests",
-            dependencies: ["SouAnalysis", "SouDocument", "SouFormat", "SouIndex", "SouQuery", "SouTestSupport"]),
+            dependencies: ["SouAnalysis", "SouDocument", "SouFormat", "SouIndex", "SouQuery", "SouTestSupport"]
+        ),
     ]
 )

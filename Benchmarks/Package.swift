@@ -47,13 +47,17 @@ let package = Package(
         ),
         .executableTarget(
             name: "Codecs",
-            dependencies: [benchmark, "BenchmarkSupport", "SouCorpus", sou("SouDocument"), sou("SouFormat"), sou("SouIndex")],
+            dependencies: [
+                benchmark, "BenchmarkSupport", "SouCorpus", sou("SouDocument"), sou("SouFormat"), sou("SouIndex"),
+            ],
             path: "Benchmarks/Codecs",
             plugins: [benchmarkPlugin]
         ),
         .executableTarget(
             name: "QueryPath",
-            dependencies: [benchmark, "BenchmarkSupport", "SouCorpus", sou("SouFormat"), sou("SouIndex"), sou("SouQuery")],
+            dependencies: [
+                benchmark, "BenchmarkSupport", "SouCorpus", sou("SouFormat"), sou("SouIndex"), sou("SouQuery"),
+            ],
             path: "Benchmarks/QueryPath",
             plugins: [benchmarkPlugin]
         ),

@@ -39,14 +39,24 @@ public struct Analyzer: Sendable {
                 for i in 0..<(count - 1) {
                     tokens.append(
                         Token(
-                            term: chars[i] + chars[i + 1], position: position + i, kind: .cjkBigram,
-                            range: ranges[i].lowerBound..<ranges[i + 1].upperBound))
+                            term: chars[i] + chars[i + 1],
+                            position: position + i,
+                            kind: .cjkBigram,
+                            range: ranges[i].lowerBound..<ranges[i + 1].upperBound
+                        )
+                    )
                 }
                 tokens.append(
-                    Token(term: chars[count - 1], position: position + count - 1, kind: .cjkUnigram,
-                          range: ranges[count - 1]))
+                    Token(
+                        term: chars[count - 1],
+                        position: position + count - 1,
+                        kind: .cjkUnigram,
+                        range: ranges[count - 1]
+                    )
+                )
                 position += count
-            })
+            }
+        )
         return tokens
     }
 
@@ -74,7 +84,8 @@ public struct Analyzer: Sendable {
                     }
                 }
                 position += chars.count
-            })
+            }
+        )
         return slots
     }
 }

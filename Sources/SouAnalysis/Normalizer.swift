@@ -93,7 +93,13 @@ public struct Normalizer: Sendable {
             var length: Int32 = 0
             let result: String? = withUnsafeTemporaryAllocation(of: UInt16.self, capacity: capacity) { buffer in
                 length = swift_unorm2_normalize(
-                    normalizer, source, Int32(source.count), buffer.baseAddress, Int32(capacity), &error)
+                    normalizer,
+                    source,
+                    Int32(source.count),
+                    buffer.baseAddress,
+                    Int32(capacity),
+                    &error
+                )
                 guard error.rawValue <= 0, length >= 0, Int(length) <= capacity else { return nil }
                 return String(decoding: UnsafeBufferPointer(rebasing: buffer[0..<Int(length)]), as: UTF16.self)
             }

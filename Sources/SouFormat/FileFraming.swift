@@ -28,7 +28,10 @@ public enum FileFraming {
     /// - Returns: the range of the body within `bytes`, and the file's version.
     /// - Throws: `FormatError` naming `file` if anything does not match.
     public static func verify(
-        _ bytes: UnsafeRawBufferPointer, kind: FileKind, file: String, checksum: Bool = true
+        _ bytes: UnsafeRawBufferPointer,
+        kind: FileKind,
+        file: String,
+        checksum: Bool = true
     ) throws -> (body: Range<Int>, version: UInt16) {
         guard bytes.count >= headerSize + footerSize else {
             throw FormatError.truncated(file: file, offset: bytes.count)

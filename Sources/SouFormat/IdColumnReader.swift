@@ -56,7 +56,8 @@ public final class IdColumnReader: @unchecked Sendable {
         guard index < count else {
             throw FormatError.corrupt(file: name, reason: "document \(doc) out of range (\(count) ids)")
         }
-        let start = index == 0 ? 0 : Int(ends.loadUnaligned(fromByteOffset: (index - 1) * 4, as: UInt32.self).littleEndian)
+        let start =
+            index == 0 ? 0 : Int(ends.loadUnaligned(fromByteOffset: (index - 1) * 4, as: UInt32.self).littleEndian)
         let end = Int(ends.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self).littleEndian)
         guard start < end, end <= bytes.count else {
             throw FormatError.corrupt(file: name, reason: "id \(doc) spans \(start)..<\(end) of \(bytes.count) bytes")

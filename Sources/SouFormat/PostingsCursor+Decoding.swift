@@ -56,8 +56,14 @@ extension PostingsCursor {
             return false
         }
         let block = Block(
-            base: base, start: Int(start), end: Int(start + entry.blockLength), baseDoc: current.baseDoc,
-            isFirst: current.index == 0, lastDoc: entry.lastDoc, maxFrequency: entry.maxFrequency)
+            base: base,
+            start: Int(start),
+            end: Int(start + entry.blockLength),
+            baseDoc: current.baseDoc,
+            isFirst: current.index == 0,
+            lastDoc: entry.lastDoc,
+            maxFrequency: entry.maxFrequency
+        )
         let valid =
             isTail
             ? Self.decodeTail(block, documents, &docs, &frequencies)
@@ -123,7 +129,10 @@ extension PostingsCursor {
 
     /// The tail: `documents` pairs of varints (doc delta, frequency − 1), exactly filling the block.
     static func decodeTail(
-        _ block: Block, _ documents: Int, _ docs: inout DecodeBlock, _ frequencies: inout DecodeBlock
+        _ block: Block,
+        _ documents: Int,
+        _ docs: inout DecodeBlock,
+        _ frequencies: inout DecodeBlock
     ) -> Bool {
         docs.withPointer { docsOut in
             frequencies.withPointer { frequenciesOut in

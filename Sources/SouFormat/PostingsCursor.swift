@@ -234,7 +234,11 @@ public struct PostingsCursor {
             return corruptEntry()
         }
         return SkipState(
-            entry: entry, index: index, nextEntryOffset: offset, baseDoc: index == 0 ? 0 : previous.lastDoc)
+            entry: entry,
+            index: index,
+            nextEntryOffset: offset,
+            baseDoc: index == 0 ? 0 : previous.lastDoc
+        )
     }
 
     private mutating func corruptEntry() -> SkipState? {

@@ -116,7 +116,8 @@ public struct PostingsWriter {
             documentFrequency: documentFrequency,
             postingsOffset: UInt64(postingsOffset),
             positionsOffset: UInt64(termPositionsStart),
-            totalTermFrequency: totalTermFrequency)
+            totalTermFrequency: totalTermFrequency
+        )
     }
 
     /// The two complete files, framed (`FileFraming`) as `.postings` and `.positions`.
@@ -174,7 +175,8 @@ public struct PostingsWriter {
             positionsOffset: UInt64(blockPositionsStart - termPositionsStart),
             positionsLength: UInt64(positions.count - blockPositionsStart),
             maxFrequency: blockMaxFrequency,
-            minFieldLength: blockMinFieldLength)
+            minFieldLength: blockMinFieldLength
+        )
         entry.encode(after: previousEntry, into: &skip)
         previousEntry = entry
         startBlock()

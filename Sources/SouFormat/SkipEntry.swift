@@ -24,8 +24,14 @@ struct SkipEntry: Sendable, Equatable {
 
     /// The entry "before the first": zero doc and offsets, so the first entry's deltas are absolute.
     static let origin = SkipEntry(
-        lastDoc: 0, blockOffset: 0, blockLength: 0, positionsOffset: 0, positionsLength: 0,
-        maxFrequency: 0, minFieldLength: 0)
+        lastDoc: 0,
+        blockOffset: 0,
+        blockLength: 0,
+        positionsOffset: 0,
+        positionsLength: 0,
+        maxFrequency: 0,
+        minFieldLength: 0
+    )
 
     /// Appends this entry, delta-coded against `previous` (`.origin` for the first block).
     func encode(after previous: SkipEntry, into writer: inout ByteWriter) {
@@ -42,7 +48,11 @@ struct SkipEntry: Sendable, Equatable {
     /// - Returns: `nil` if the bytes run out, a value overflows, or the doc IDs do not increase.
     @inline(__always)
     static func decode(
-        after previous: SkipEntry, isFirst: Bool, _ base: UnsafeRawPointer, _ offset: inout Int, end: Int
+        after previous: SkipEntry,
+        isFirst: Bool,
+        _ base: UnsafeRawPointer,
+        _ offset: inout Int,
+        end: Int
     ) -> SkipEntry? {
         guard let docDelta = BoundedVarint.read32(base, &offset, end: end),
             let blockLength = BoundedVarint.read(base, &offset, end: end),
@@ -65,6 +75,7 @@ struct SkipEntry: Sendable, Equatable {
             positionsOffset: previous.positionsOffset + previous.positionsLength,
             positionsLength: positionsLength,
             maxFrequency: maxFrequency,
-            minFieldLength: minFieldLength)
+            minFieldLength: minFieldLength
+        )
     }
 }

@@ -57,7 +57,9 @@ public final class StoredBlockCache: Sendable {
             state.bytes += bytes.count
             // Evict the least recently used until within budget: O(entries) per eviction, a
             // few thousand at most, small beside the inflation that caused it.
-            while state.bytes > capacityBytes, let victim = state.entries.min(by: { $0.value.lastUse < $1.value.lastUse }) {
+            while state.bytes > capacityBytes,
+                let victim = state.entries.min(by: { $0.value.lastUse < $1.value.lastUse })
+            {
                 state.bytes -= victim.value.bytes.count
                 state.entries[victim.key] = nil
             }

@@ -133,7 +133,9 @@ public final class TermDictionaryReader: @unchecked Sendable {
         // on open): check them again before they slice the mapping.
         guard start <= end, end <= UInt64(indexOffset) else {
             throw FormatError.corrupt(
-                file: name, reason: "block \(block) spans \(start)..<\(end), outside the blocks (0..<\(indexOffset))")
+                file: name,
+                reason: "block \(block) spans \(start)..<\(end), outside the blocks (0..<\(indexOffset))"
+            )
         }
         return ByteReader(UnsafeRawBufferPointer(rebasing: body[Int(start)..<Int(end)]), file: name)
     }

@@ -10,7 +10,8 @@ public struct TermInfo: Sendable, Equatable, Hashable {
     /// Sum of the term's frequencies over all its documents.
     public var totalTermFrequency: UInt64
 
-    public init(documentFrequency: UInt32, postingsOffset: UInt64, positionsOffset: UInt64, totalTermFrequency: UInt64) {
+    public init(documentFrequency: UInt32, postingsOffset: UInt64, positionsOffset: UInt64, totalTermFrequency: UInt64)
+    {
         self.documentFrequency = documentFrequency
         self.postingsOffset = postingsOffset
         self.positionsOffset = positionsOffset
@@ -27,7 +28,9 @@ public struct TermInfo: Sendable, Equatable, Hashable {
 
     public static func decode(from reader: inout ByteReader) throws -> TermInfo {
         let df = try reader.readVarint()
-        guard df <= UInt64(UInt32.max) else { throw FormatError.corrupt(file: reader.file, reason: "document frequency") }
+        guard df <= UInt64(UInt32.max) else {
+            throw FormatError.corrupt(file: reader.file, reason: "document frequency")
+        }
         return TermInfo(
             documentFrequency: UInt32(df),
             postingsOffset: try reader.readVarint(),

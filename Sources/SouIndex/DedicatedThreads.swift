@@ -75,11 +75,14 @@ final class DedicatedThreads: Sendable {
         var thread: pthread_t?
         #endif
         let status = pthread_create(
-            &thread, nil,
+            &thread,
+            nil,
             { raw in
                 Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue().body()
                 return nil
-            }, context)
+            },
+            context
+        )
         precondition(status == 0, "pthread_create failed: \(status)")
         #if canImport(Glibc)
         pthread_detach(thread)

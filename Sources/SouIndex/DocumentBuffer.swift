@@ -23,7 +23,9 @@ struct DocumentBuffer {
         if let slot = slotByID[key] { slots[slot] = nil }
         slotByID[key] = slots.count
         slots.append(document)
-        estimatedBytes += document.fields.reduce(64 + document.id.utf8.count) { $0 + $1.name.utf8.count + $1.value.utf8.count }
+        estimatedBytes += document.fields.reduce(64 + document.id.utf8.count) {
+            $0 + $1.name.utf8.count + $1.value.utf8.count
+        }
     }
 
     /// Removes the buffered document with `id`. - Returns: whether there was one.

@@ -30,7 +30,12 @@ public final class Index: Sendable {
     ///   segment or log files without one); `.io` if the
     ///   manifest cannot be written and made durable (it is then removed again, even if its
     ///   rename succeeded: the index was not created, and a retry must not find it).
-    static func create(name: String, directory: String, settings: IndexSettings, options: IndexOptions) async throws -> Index {
+    static func create(
+        name: String,
+        directory: String,
+        settings: IndexSettings,
+        options: IndexOptions
+    ) async throws -> Index {
         try await BlockingIO.run {
             try SystemCalls.makeDirectory(directory)
             if SystemCalls.fileExists(directory + "/" + Manifest.fileName) || DataDirectory.holdsIndexFiles(directory) {

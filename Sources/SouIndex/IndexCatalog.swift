@@ -45,7 +45,11 @@ public final class IndexCatalog: Sendable {
             }
             for name in names {
                 do {
-                    opened[name] = try await Index.open(name: name, directory: directory.indexPath(name), options: options)
+                    opened[name] = try await Index.open(
+                        name: name,
+                        directory: directory.indexPath(name),
+                        options: options
+                    )
                 } catch {
                     let error = IndexError.wrap(error)
                     guard case .corrupt = error else { throw error }
@@ -56,7 +60,11 @@ public final class IndexCatalog: Sendable {
             if opened.isEmpty && unusable.isEmpty {
                 let name = Self.defaultIndexName
                 opened[name] = try await Index.create(
-                    name: name, directory: directory.indexPath(name), settings: .init(), options: options)
+                    name: name,
+                    directory: directory.indexPath(name),
+                    settings: .init(),
+                    options: options
+                )
             }
         } catch {
             for index in opened.values { try? await index.close() }
@@ -104,7 +112,11 @@ public final class IndexCatalog: Sendable {
         }
         do {
             let index = try await Index.create(
-                name: name, directory: dataDirectory.indexPath(name), settings: settings, options: options)
+                name: name,
+                directory: dataDirectory.indexPath(name),
+                settings: settings,
+                options: options
+            )
             registry.withLock {
                 $0.busy.remove(name)
                 $0.indexes[name] = index
@@ -148,8 +160,10 @@ public final class IndexCatalog: Sendable {
             if let wasUnusable {
                 registry.withLock { $0.unusable[name] = wasUnusable }
             } else if let reopened = try? await Index.open(
-                name: name, directory: directory.indexPath(name), options: options)
-            {
+                name: name,
+                directory: directory.indexPath(name),
+                options: options
+            ) {
                 registry.withLock { $0.indexes[name] = reopened }
             }
             throw IndexError.wrap(error)
@@ -158,7 +172,9 @@ public final class IndexCatalog: Sendable {
         let warn = options.warningHandler
         try? await BlockingIO.run {
             do { try DurableFile.syncDirectory(directory.path) } catch { warn("drop '\(name)': \(error)") }
-            do { try SystemCalls.removeTree(trashPath) } catch { warn("drop '\(name)': \(error); removed at next start") }
+            do { try SystemCalls.removeTree(trashPath) } catch {
+                warn("drop '\(name)': \(error); removed at next start")
+            }
         }
     }
 

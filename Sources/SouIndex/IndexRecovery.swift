@@ -1,9 +1,10 @@
+import SouFormat
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import SouFormat
 
 /// What opening an index directory finds on disk, read off the actor (blocking I/O):
 /// the manifest, every segment mapped and verified, and the WAL records to replay.
@@ -73,14 +74,18 @@ struct IndexRecovery: Sendable {
                 guard reader.documentCount == entry.documentCount else {
                     throw FormatError.corrupt(
                         file: "\(directory)/\(entry.name)",
-                        reason: "holds \(reader.documentCount) documents, the manifest says \(entry.documentCount)")
+                        reason: "holds \(reader.documentCount) documents, the manifest says \(entry.documentCount)"
+                    )
                 }
                 var deletions = DeletionBitmap(documentCount: entry.documentCount)
                 if let file = entry.deletionFile {
                     deletions = try DeletionBitmap(file: MappedFile(path: directory + "/" + file))
-                    guard deletions.documentCount == entry.documentCount, deletions.deletedCount == entry.deletedCount else {
+                    guard deletions.documentCount == entry.documentCount, deletions.deletedCount == entry.deletedCount
+                    else {
                         throw FormatError.corrupt(
-                            file: directory + "/" + file, reason: "does not match segment \(entry.name) in the manifest")
+                            file: directory + "/" + file,
+                            reason: "does not match segment \(entry.name) in the manifest"
+                        )
                     }
                 }
                 segments.append(Segment(entry: entry, reader: reader, deletions: deletions))
@@ -91,7 +96,13 @@ struct IndexRecovery: Sendable {
             }
         }
         var recovery = IndexRecovery(
-            manifest: manifest, segments: segments, log: [], logFiles: [], problems: [], ignoredBytes: 0)
+            manifest: manifest,
+            segments: segments,
+            log: [],
+            logFiles: [],
+            problems: [],
+            ignoredBytes: 0
+        )
         // nextWALNumber is at least 1 (a new index: no log yet); 0 is read as the same.
         let live = manifest.nextWALNumber > 0 ? manifest.nextWALNumber - 1 : 0
         // The live log's header was made durable before the manifest naming it: if the log is
@@ -99,7 +110,8 @@ struct IndexRecovery: Sendable {
         if live >= 1 && !logNumbers.contains(where: { $0.0 == live }) {
             recovery.problems.append(
                 "\(directory)/\(WALFormat.fileName(live)): the live log is missing; writes after sequence "
-                    + "\(manifest.checkpointSequence) may be lost")
+                    + "\(manifest.checkpointSequence) may be lost"
+            )
         }
         var damaged = false
         var previous: UInt64 = 0
@@ -117,12 +129,14 @@ struct IndexRecovery: Sendable {
             if number == live && contents.fileLength == 0 {
                 // Not a log torn at creation (that can only be one newer than the manifest).
                 recovery.problems.append(
-                    "\(path): the live log is empty; writes after sequence \(manifest.checkpointSequence) may be lost")
+                    "\(path): the live log is empty; writes after sequence \(manifest.checkpointSequence) may be lost"
+                )
             }
             for entry in contents.entries {
                 if entry.sequence <= previous {
                     recovery.problems.append(
-                        "\(path): sequence \(entry.sequence) follows \(previous); the rest of the log is ignored")
+                        "\(path): sequence \(entry.sequence) follows \(previous); the rest of the log is ignored"
+                    )
                     recovery.damagedLogs.append(file)
                     damaged = true
                     break

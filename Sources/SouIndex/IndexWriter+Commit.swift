@@ -73,9 +73,16 @@ extension IndexWriter {
             next.segments.append(entry)
         }
         let plan = CommitPlan(
-            directory: directory, documents: documents, segmentName: segmentName, deletionFiles: deletionFiles,
-            manifest: next, walPath: directory + "/" + WALFormat.fileName(walNumber), policy: options.durability,
-            injectedError: injectedCommitError, injectedManifestSyncError: injectedManifestSyncError)
+            directory: directory,
+            documents: documents,
+            segmentName: segmentName,
+            deletionFiles: deletionFiles,
+            manifest: next,
+            walPath: directory + "/" + WALFormat.fileName(walNumber),
+            policy: options.durability,
+            injectedError: injectedCommitError,
+            injectedManifestSyncError: injectedManifestSyncError
+        )
         injectedCommitError = nil
         injectedManifestSyncError = nil
         let lastSequence = self.lastSequence
@@ -102,8 +109,13 @@ extension IndexWriter {
         if let (info, reader) = result.segment {
             segments.append(
                 LiveSegment(
-                    entry: result.manifest.segments.last!, reader: reader,
-                    deletions: DeletionBitmap(documentCount: info.documentCount), dirty: false, view: nil))
+                    entry: result.manifest.segments.last!,
+                    reader: reader,
+                    deletions: DeletionBitmap(documentCount: info.documentCount),
+                    dirty: false,
+                    view: nil
+                )
+            )
         }
         buffer = DocumentBuffer()
         structureChanged = false
@@ -135,7 +147,8 @@ extension IndexWriter {
         for file in obsolete where damaged.contains(file) {
             options.warningHandler(
                 "index '\(name)': write-ahead log \(file) had bytes that could not be replayed; "
-                    + "kept as \(file).damaged for inspection")
+                    + "kept as \(file).damaged for inspection"
+            )
         }
         if !obsolete.isEmpty {
             try? await BlockingIO.run {
@@ -167,7 +180,8 @@ extension IndexWriter {
         }
         let error = IndexError.io(
             "index '\(name)': commit \(manifest.generation) is in place but not known to be durable "
-                + "(\(failure)); writes are refused until the index is reopened")
+                + "(\(failure)); writes are refused until the index is reopened"
+        )
         state = .failed(error)
         options.warningHandler("\(error)\(closeFailure)")
         publishStats()
@@ -191,7 +205,12 @@ extension IndexWriter {
                 segment = (info, reader)
                 manifest.segments.append(
                     Manifest.Segment(
-                        name: info.name, documentCount: info.documentCount, byteSize: info.byteSize, files: info.files))
+                        name: info.name,
+                        documentCount: info.documentCount,
+                        byteSize: info.byteSize,
+                        files: info.files
+                    )
+                )
             }
             for (_, file, bytes) in plan.deletionFiles {
                 written.append(file)
@@ -206,7 +225,8 @@ extension IndexWriter {
                 if let code = plan.injectedManifestSyncError {
                     throw DurableFile.ReplacedButNotSynced(
                         path: plan.directory + "/" + Manifest.fileName,
-                        underlying: .io(file: plan.directory, operation: "fsync", errno: code))
+                        underlying: .io(file: plan.directory, operation: "fsync", errno: code)
+                    )
                 }
             } catch let error as DurableFile.ReplacedButNotSynced {
                 // The manifest on disk names every file written here: the commit is done.
@@ -225,7 +245,9 @@ extension IndexWriter {
         for index in segments.indices where segments[index].view == nil {
             let deletions = segments[index].deletions
             segments[index].view = SegmentView(
-                reader: segments[index].reader, deletions: deletions.deletedCount > 0 ? deletions : nil)
+                reader: segments[index].reader,
+                deletions: deletions.deletedCount > 0 ? deletions : nil
+            )
         }
         let snapshot = Snapshot(segments: segments.compactMap(\.view))
         // The previous snapshot is released after the lock: if it was the last user of a
@@ -245,7 +267,8 @@ extension IndexWriter {
         stats.segments = snapshot.segments.count
         stats.deletedDocuments = snapshot.segments.reduce(0) { $0 + ($1.deletions?.deletedCount ?? 0) }
         stats.bytesOnDisk = segments.reduce(0) { total, segment in
-            total + segment.entry.byteSize + (segment.entry.deletionFile == nil ? 0 : segment.entry.documentCount / 8 + 16)
+            total + segment.entry.byteSize
+                + (segment.entry.deletionFile == nil ? 0 : segment.entry.documentCount / 8 + 16)
         }
         stats.walBytes = wal?.size ?? 0
         stats.bufferedDocuments = buffer.count

@@ -28,11 +28,17 @@ extension IndexWriter {
         let merging = Set(runningMerges.values.flatMap(\.inputs) + finishedMerges.flatMap(\.merge.inputs))
         let candidates = segments.map {
             MergeCandidate(
-                name: $0.entry.name, byteSize: $0.entry.byteSize, documentCount: $0.entry.documentCount,
-                deletedCount: $0.deletions.deletedCount)
+                name: $0.entry.name,
+                byteSize: $0.entry.byteSize,
+                documentCount: $0.entry.documentCount,
+                deletedCount: $0.deletions.deletedCount
+            )
         }
         let groups = policy.findMerges(
-            segments: candidates, merging: merging, runningMerges: runningMerges.count + finishedMerges.count)
+            segments: candidates,
+            merging: merging,
+            runningMerges: runningMerges.count + finishedMerges.count
+        )
         for group in groups {
             let inputs = segments.filter { group.contains($0.entry.name) }
             guard inputs.count == group.count else { continue }
@@ -44,7 +50,8 @@ extension IndexWriter {
             let merge = RunningMerge(
                 inputs: group,
                 startDeletions: Dictionary(uniqueKeysWithValues: inputs.map { ($0.entry.name, $0.deletions) }),
-                output: output)
+                output: output
+            )
             let id = nextMergeID
             nextMergeID += 1
             runningMerges[id] = merge
@@ -56,7 +63,8 @@ extension IndexWriter {
                     result = .success(
                         try await BlockingIO.runMerge {
                             try Merger.merge(views, directory: directory, name: output, cancellation: cancellation)
-                        })
+                        }
+                    )
                 } catch {
                     result = .failure(error)
                 }
@@ -125,8 +133,16 @@ extension IndexWriter {
             }
             replacement = LiveSegment(
                 entry: Manifest.Segment(
-                    name: info.name, documentCount: info.documentCount, byteSize: info.byteSize, files: info.files),
-                reader: reader, deletions: deletions, dirty: deletions.deletedCount > 0, view: nil)
+                    name: info.name,
+                    documentCount: info.documentCount,
+                    byteSize: info.byteSize,
+                    files: info.files
+                ),
+                reader: reader,
+                deletions: deletions,
+                dirty: deletions.deletedCount > 0,
+                view: nil
+            )
         }
         for index in inputIndexes {
             // Removed when no snapshot uses them any more (after the commit that drops them).

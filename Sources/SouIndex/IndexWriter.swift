@@ -80,7 +80,13 @@ actor IndexWriter {
     /// fails with this errno (as `DurableFile.writeAtomically` reports it).
     var injectedManifestSyncError: Int32?
 
-    init(name: String, directory: String, options: IndexOptions, recovery: IndexRecovery, started: ContinuousClock.Instant) {
+    init(
+        name: String,
+        directory: String,
+        options: IndexOptions,
+        recovery: IndexRecovery,
+        started: ContinuousClock.Instant
+    ) {
         self.name = name
         self.directory = directory
         self.options = options
@@ -94,8 +100,11 @@ actor IndexWriter {
         lastSequence = recovery.manifest.checkpointSequence
         nextSegmentNumber = recovery.manifest.nextSegmentNumber
         scheduler = RefreshScheduler(
-            interval: options.refreshInterval, maxDocuments: options.maxBufferedDocuments,
-            maxBytes: options.maxBufferedBytes, now: .zero)
+            interval: options.refreshInterval,
+            maxDocuments: options.maxBufferedDocuments,
+            maxBytes: options.maxBufferedBytes,
+            now: .zero
+        )
         obsoleteFiles = recovery.logFiles
         damagedLogs = Set(recovery.damagedLogs)
         counters.ignoredWALBytes = recovery.ignoredBytes
@@ -115,7 +124,13 @@ actor IndexWriter {
         for problem in recovery.problems {
             options.warningHandler("index '\(name)': write-ahead log: \(problem)")
         }
-        let writer = IndexWriter(name: name, directory: directory, options: options, recovery: recovery, started: started)
+        let writer = IndexWriter(
+            name: name,
+            directory: directory,
+            options: options,
+            recovery: recovery,
+            started: started
+        )
         try await writer.finishOpening(replaying: recovery.log)
         return writer
     }
@@ -143,10 +158,15 @@ actor IndexWriter {
             // Disk full or an I/O error: serve what is committed; the replayed writes stay
             // in memory and in the old logs, and the first write retries the commit.
             publishSnapshot()
-            _ = scheduler.recordWrite(now: elapsed(), bufferedDocuments: buffer.count, bufferedBytes: buffer.estimatedBytes)
+            _ = scheduler.recordWrite(
+                now: elapsed(),
+                bufferedDocuments: buffer.count,
+                bufferedBytes: buffer.estimatedBytes
+            )
             scheduler.refreshFailed(now: elapsed())
             options.warningHandler(
-                "index '\(name)': commit at open failed: \(error); readable, writes wait for a commit to succeed")
+                "index '\(name)': commit at open failed: \(error); readable, writes wait for a commit to succeed"
+            )
         }
         counters.openTime = clock.now - started
         publishStats()
@@ -206,11 +226,16 @@ actor IndexWriter {
         } catch {
             let failure = IndexError.wrap(error)
             state = .failed(failure)
-            options.warningHandler("index '\(name)': write \(sequence) could not be applied: \(failure); writes are disabled")
+            options.warningHandler(
+                "index '\(name)': write \(sequence) could not be applied: \(failure); writes are disabled"
+            )
             throw failure
         }
         let action = scheduler.recordWrite(
-            now: clock.now - started, bufferedDocuments: buffer.count, bufferedBytes: buffer.estimatedBytes)
+            now: clock.now - started,
+            bufferedDocuments: buffer.count,
+            bufferedBytes: buffer.estimatedBytes
+        )
         if action == .refreshNow {
             await refresh()
         } else {
@@ -314,7 +339,8 @@ actor IndexWriter {
         } catch {
             scheduler.refreshFailed(now: elapsed())
             options.warningHandler(
-                "index '\(name)': refresh failed: \(error); will retry in \(scheduler.retryDelay)")
+                "index '\(name)': refresh failed: \(error); will retry in \(scheduler.retryDelay)"
+            )
         }
     }
 

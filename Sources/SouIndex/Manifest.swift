@@ -33,7 +33,11 @@ public struct Manifest: Sendable, Equatable {
         public var deletionFile: String?
 
         public init(
-            name: String, documentCount: Int, byteSize: Int, files: [String], deletedCount: Int = 0,
+            name: String,
+            documentCount: Int,
+            byteSize: Int,
+            files: [String],
+            deletedCount: Int = 0,
             deletionFile: String? = nil
         ) {
             self.name = name
@@ -56,8 +60,12 @@ public struct Manifest: Sendable, Equatable {
     public var segments: [Segment]
 
     public init(
-        generation: UInt64 = 0, checkpointSequence: UInt64 = 0, nextSegmentNumber: UInt64 = 1,
-        nextWALNumber: UInt64 = 1, settings: IndexSettings = .init(), segments: [Segment] = []
+        generation: UInt64 = 0,
+        checkpointSequence: UInt64 = 0,
+        nextSegmentNumber: UInt64 = 1,
+        nextWALNumber: UInt64 = 1,
+        settings: IndexSettings = .init(),
+        segments: [Segment] = []
     ) {
         self.generation = generation
         self.checkpointSequence = checkpointSequence
@@ -105,8 +113,11 @@ public struct Manifest: Sendable, Equatable {
         let (body, _) = try FileFraming.verify(bytes, kind: .manifest, file: file)
         var reader = ByteReader(UnsafeRawBufferPointer(rebasing: bytes[body]), file: file)
         var manifest = Manifest(
-            generation: try reader.readUInt64(), checkpointSequence: try reader.readUInt64(),
-            nextSegmentNumber: try reader.readUInt64(), nextWALNumber: try reader.readUInt64())
+            generation: try reader.readUInt64(),
+            checkpointSequence: try reader.readUInt64(),
+            nextSegmentNumber: try reader.readUInt64(),
+            nextWALNumber: try reader.readUInt64()
+        )
         manifest.settings = try IndexSettings.decode(from: &reader)
         let count = try reader.readVarintInt(limit: reader.remaining)
         var names = Set<String>()
@@ -127,8 +138,14 @@ public struct Manifest: Sendable, Equatable {
             }
             manifest.segments.append(
                 Segment(
-                    name: name, documentCount: documentCount, byteSize: byteSize, files: files,
-                    deletedCount: deletedCount, deletionFile: deletionFile.isEmpty ? nil : deletionFile))
+                    name: name,
+                    documentCount: documentCount,
+                    byteSize: byteSize,
+                    files: files,
+                    deletedCount: deletedCount,
+                    deletionFile: deletionFile.isEmpty ? nil : deletionFile
+                )
+            )
         }
         guard reader.isAtEnd else { throw FormatError.corrupt(file: file, reason: "trailing bytes") }
         return manifest

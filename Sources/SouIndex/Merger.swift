@@ -21,7 +21,10 @@ public enum Merger {
     /// - Returns: the new segment's info and reader, or nil if no input document is live.
     /// - Throws: on I/O errors or corrupt inputs; partial output files are removed.
     static func merge(
-        _ inputs: [SegmentView], directory: String, name: String, cancellation: MergeCancellation = .init()
+        _ inputs: [SegmentView],
+        directory: String,
+        name: String,
+        cancellation: MergeCancellation = .init()
     ) throws -> (SegmentInfo, SegmentReader)? {
         var builder = SegmentBuilder()
         for input in inputs {

@@ -91,7 +91,9 @@ public struct SegmentBuilder {
     private mutating func fieldNumber(for name: String) throws -> UInt8 {
         if let number = fieldNumbers[name] { return number }
         guard fieldNames.count < DocumentRules.maxFieldsPerSegment else {
-            throw IndexError.invalidDocument("more than \(DocumentRules.maxFieldsPerSegment) distinct fields in one segment")
+            throw IndexError.invalidDocument(
+                "more than \(DocumentRules.maxFieldsPerSegment) distinct fields in one segment"
+            )
         }
         let number = UInt8(fieldNames.count)
         fieldNumbers[name] = number

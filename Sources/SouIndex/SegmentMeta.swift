@@ -56,8 +56,12 @@ public struct SegmentMeta: Sendable, Equatable {
         fieldStatistics = []
         for _ in 0..<count {
             fieldNames.append(try reader.readString())
-            fieldStatistics.append(FieldStatistics(totalLength: try reader.readUInt64(), documentCount: try reader.readUInt32()))
+            fieldStatistics.append(
+                FieldStatistics(totalLength: try reader.readUInt64(), documentCount: try reader.readUInt32())
+            )
         }
-        guard reader.isAtEnd else { throw FormatError.corrupt(file: file.name, reason: "trailing bytes in segment meta") }
+        guard reader.isAtEnd else {
+            throw FormatError.corrupt(file: file.name, reason: "trailing bytes in segment meta")
+        }
     }
 }

@@ -56,7 +56,9 @@ public final class SegmentReader: @unchecked Sendable {
         storedFields = try StoredFieldsReader(file: storedFile)
         norms = try FieldNormsReader(file: normsFile)
         ids = try idsFile.map(IdColumnReader.init(file:))
-        let mapped = [metaFile, dictionaryFile, postingsFile, positionsFile, storedFile, normsFile] + (idsFile.map { [$0] } ?? [])
+        let mapped =
+            [metaFile, dictionaryFile, postingsFile, positionsFile, storedFile, normsFile]
+            + (idsFile.map { [$0] } ?? [])
         byteSize = mapped.reduce(0) { $0 + $1.bytes.count }
         // Verifying every checksum read each page once; opening must not leave the postings
         // (or anything else) resident: queries fault in what they touch.

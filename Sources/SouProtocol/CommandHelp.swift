@@ -17,19 +17,32 @@ public enum CommandHelp {
         Entry(
             name: "SEARCH",
             usage: "SEARCH [limit=N] [offset=N] [fields=a,b|*] [snippet=on|off] [hl=OPEN,CLOSE] [--] <query>",
-            summary: "ranked hits: HIT <id> <score> lines, each optionally followed by SNIPPET and FIELD lines"),
+            summary: "ranked hits: HIT <id> <score> lines, each optionally followed by SNIPPET and FIELD lines"
+        ),
         Entry(name: "COUNT", usage: "COUNT <query>", summary: "number of matching documents"),
         Entry(name: "GET", usage: "GET <id>", summary: "one stored document as a DOC {json} line"),
-        Entry(name: "ADD", usage: "ADD {\"id\":\"...\",\"title\":\"...\",\"body\":\"...\"}", summary: "add or replace a document; OK once durable"),
+        Entry(
+            name: "ADD",
+            usage: "ADD {\"id\":\"...\",\"title\":\"...\",\"body\":\"...\"}",
+            summary: "add or replace a document; OK once durable"
+        ),
         Entry(name: "UPSERT", usage: "UPSERT {\"id\":\"...\",...}", summary: "same as ADD"),
         Entry(name: "DELETE", usage: "DELETE <id> [<id>...]", summary: "delete documents by id"),
         Entry(name: "COMMIT", usage: "COMMIT", summary: "make every acknowledged write searchable now"),
         Entry(name: "STATS", usage: "STATS", summary: "STAT <name> <value> lines for the current index and the daemon"),
         Entry(name: "USE", usage: "USE <index>", summary: "switch this connection to another index"),
         Entry(name: "INDEXES", usage: "INDEXES", summary: "INDEX <name> lines"),
-        Entry(name: "CREATE", usage: "CREATE <index> [<field>=<boost>...]", summary: "create an index with optional field boosts"),
+        Entry(
+            name: "CREATE",
+            usage: "CREATE <index> [<field>=<boost>...]",
+            summary: "create an index with optional field boosts"
+        ),
         Entry(name: "DROP", usage: "DROP <index>", summary: "delete an index and its files"),
-        Entry(name: "JSON", usage: "JSON ON|OFF", summary: "reply with one JSON object per response on this connection"),
+        Entry(
+            name: "JSON",
+            usage: "JSON ON|OFF",
+            summary: "reply with one JSON object per response on this connection"
+        ),
         Entry(name: "HELP", usage: "HELP [<command>]", summary: "this list, or one command's usage"),
         Entry(name: "QUIT", usage: "QUIT", summary: "close the connection"),
     ]

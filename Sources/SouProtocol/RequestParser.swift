@@ -53,12 +53,24 @@ public struct RequestParser: Sendable {
 
         switch command {
         case "": throw ProtocolError(.syntax, "empty request; try HELP")
-        case "PING": try expectNone(arguments, command); return .ping
-        case "VERSION": try expectNone(arguments, command); return .version
-        case "QUIT": try expectNone(arguments, command); return .quit
-        case "COMMIT": try expectNone(arguments, command); return .commit
-        case "STATS": try expectNone(arguments, command); return .stats
-        case "INDEXES": try expectNone(arguments, command); return .indexes
+        case "PING":
+            try expectNone(arguments, command)
+            return .ping
+        case "VERSION":
+            try expectNone(arguments, command)
+            return .version
+        case "QUIT":
+            try expectNone(arguments, command)
+            return .quit
+        case "COMMIT":
+            try expectNone(arguments, command)
+            return .commit
+        case "STATS":
+            try expectNone(arguments, command)
+            return .stats
+        case "INDEXES":
+            try expectNone(arguments, command)
+            return .indexes
         case "HELP":
             guard arguments.count <= 1 else { throw syntax(command) }
             return .help(arguments.first)
@@ -81,7 +93,9 @@ public struct RequestParser: Sendable {
             let json = Array(rest.utf8)
             guard json.count <= limits.maxDocumentBytes else {
                 throw ProtocolError(
-                    .documentTooLarge, "document is \(json.count) bytes; the limit is \(limits.maxDocumentBytes)")
+                    .documentTooLarge,
+                    "document is \(json.count) bytes; the limit is \(limits.maxDocumentBytes)"
+                )
             }
             return .add(try ProtocolDocument.parse(json: json))
         case "DELETE":
@@ -152,7 +166,8 @@ public struct RequestParser: Sendable {
                     throw ProtocolError(
                         .syntax,
                         "bad option '\(Self.printable(String(token)))': hl= takes two markers separated by one comma, "
-                            + "and a marker cannot contain a comma or a space; \(CommandHelp.usage("SEARCH"))")
+                            + "and a marker cannot contain a comma or a space; \(CommandHelp.usage("SEARCH"))"
+                    )
                 }
                 parameters.highlightOpen = String(markers[0])
                 parameters.highlightClose = String(markers[1])

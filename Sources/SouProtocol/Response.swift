@@ -23,7 +23,10 @@ public struct Response: Sendable, Equatable {
 
     /// - Parameters: see the properties.
     public init(
-        lines: [String] = [], status: Status, fields: [(String, JSONValue)] = [], closesConnection: Bool = false
+        lines: [String] = [],
+        status: Status,
+        fields: [(String, JSONValue)] = [],
+        closesConnection: Bool = false
     ) {
         self.lines = lines
         self.status = status
@@ -32,7 +35,8 @@ public struct Response: Sendable, Equatable {
     }
 
     /// `OK <message>` with optional data lines and JSON members.
-    public static func ok(_ message: String = "", lines: [String] = [], fields: [(String, JSONValue)] = []) -> Response {
+    public static func ok(_ message: String = "", lines: [String] = [], fields: [(String, JSONValue)] = []) -> Response
+    {
         Response(lines: lines, status: .ok(message), fields: fields)
     }
 

@@ -17,8 +17,13 @@ public struct SearchParameters: Sendable, Equatable {
 
     /// - Parameters: see the properties.
     public init(
-        query: String, limit: Int = 10, offset: Int = 0, fields: [String] = [], snippets: Bool = true,
-        highlightOpen: String = "«", highlightClose: String = "»"
+        query: String,
+        limit: Int = 10,
+        offset: Int = 0,
+        fields: [String] = [],
+        snippets: Bool = true,
+        highlightOpen: String = "«",
+        highlightClose: String = "»"
     ) {
         self.query = query
         self.limit = limit

@@ -23,7 +23,11 @@ final class PhraseMatcher: Matcher {
     ///     many documents but never in place yield no match for a long time. Once it has
     ///     expired the matcher ends (`noMoreDocs`).
     init(
-        slots: [any PositionedMatcher], offsets: [UInt32], weight: BM25Weight, norms: FieldNormsReader, field: Int,
+        slots: [any PositionedMatcher],
+        offsets: [UInt32],
+        weight: BM25Weight,
+        norms: FieldNormsReader,
+        field: Int,
         deadline: QueryDeadline
     ) {
         self.deadline = deadline

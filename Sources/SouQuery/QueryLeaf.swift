@@ -28,7 +28,9 @@ struct QueryLeaf: Sendable, Hashable {
     /// anything else (CJK text, several tokens) already matches as a substring or phrase.
     init(field: String?, prefix text: String, analyzer: Analyzer) {
         self.init(field: field, text: text, analyzer: analyzer)
-        if slots.count == 1, case .term(let word) = slots[0], !word.unicodeScalars.contains(where: { ScriptClass.isCJK($0.value) }) {
+        if slots.count == 1, case .term(let word) = slots[0],
+            !word.unicodeScalars.contains(where: { ScriptClass.isCJK($0.value) })
+        {
             slots = [.prefix(word, maxCharacters: nil)]
         }
     }

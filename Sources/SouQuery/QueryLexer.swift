@@ -68,7 +68,9 @@ struct QueryLexer {
     /// Lexes a word, a keyword, a `field:` prefix or a `prefix*` starting at `start`.
     /// - Returns: the index after what was consumed.
     private static func lexWord(
-        _ input: [Character], from start: Int, into out: inout [QueryLexeme]
+        _ input: [Character],
+        from start: Int,
+        into out: inout [QueryLexeme]
     ) throws(QueryError) -> Int {
         var end = start
         var identifierLike = true  // [A-Za-z0-9_]* so far

@@ -144,7 +144,9 @@ private struct ParseState {
             index += 1
             return inner
         case .field(let name):
-            guard field == nil else { throw .syntax(message: "field inside field '\(field ?? "")'", offset: lexeme.offset) }
+            guard field == nil else {
+                throw .syntax(message: "field inside field '\(field ?? "")'", offset: lexeme.offset)
+            }
             guard let next = peek?.kind, next != .closeParen, next != .and, next != .or, next != .not, next != .minus
             else { throw .syntax(message: "missing term after '\(name):'", offset: lexeme.offset) }
             return try parsePrimary(depth: depth, field: name)

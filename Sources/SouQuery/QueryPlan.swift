@@ -43,8 +43,13 @@ final class QueryPlan {
     }
 
     init(
-        snapshot: Snapshot, parameters: BM25Parameters, boosts: [String: Float], analyzer: Analyzer, maxExpansions: Int,
-        deadline: QueryDeadline = QueryDeadline(nil), scoring: Bool = true
+        snapshot: Snapshot,
+        parameters: BM25Parameters,
+        boosts: [String: Float],
+        analyzer: Analyzer,
+        maxExpansions: Int,
+        deadline: QueryDeadline = QueryDeadline(nil),
+        scoring: Bool = true
     ) {
         self.deadline = deadline
         self.scoring = scoring
@@ -126,12 +131,24 @@ final class QueryPlan {
             } else {
                 slots.append(
                     TermUnionMatcher(
-                        cursors: cursors, weight: weight, norms: reader.norms, field: field, deadline: deadline))
+                        cursors: cursors,
+                        weight: weight,
+                        norms: reader.norms,
+                        field: field,
+                        deadline: deadline
+                    )
+                )
             }
         }
         if slots.count == 1 { return slots[0] }
         return PhraseMatcher(
-            slots: slots, offsets: leaf.offsets, weight: weight, norms: reader.norms, field: field, deadline: deadline)
+            slots: slots,
+            offsets: leaf.offsets,
+            weight: weight,
+            norms: reader.norms,
+            field: field,
+            deadline: deadline
+        )
     }
 
     // MARK: statistics
@@ -201,7 +218,9 @@ final class QueryPlan {
         // Few postings in all (rare terms in a large segment): sort their doc ids instead of
         // zero-filling a bitset of the whole segment.
         let postings = infos.reduce(0) { $0 + Int($1.documentFrequency) }
-        if postings < wordCount { return try liveUnionDocumentFrequencyBySorting(infos, segment: segment, postings: postings) }
+        if postings < wordCount {
+            return try liveUnionDocumentFrequencyBySorting(infos, segment: segment, postings: postings)
+        }
         if unionBits.count < wordCount { unionBits = [UInt64](repeating: 0, count: wordCount) }
         var live = 0
         var low = Int.max
@@ -218,7 +237,8 @@ final class QueryPlan {
                     guard Int(doc) < documents else {
                         throw FormatError.corrupt(
                             file: view.reader.postings.postingsFile.name,
-                            reason: "doc \(doc) past the segment's \(documents) documents")
+                            reason: "doc \(doc) past the segment's \(documents) documents"
+                        )
                     }
                     let word = Int(doc &>> 6)
                     let mask = UInt64(1) &<< UInt64(doc & 63)

@@ -29,8 +29,12 @@ public struct SearchOptions: Sendable {
     public var pruning = true
 
     public init(
-        limit: Int = 10, offset: Int = 0, fields: [String]? = nil, snippets: Bool = true,
-        highlight: Highlight = Highlight(), deadline: ContinuousClock.Instant? = nil
+        limit: Int = 10,
+        offset: Int = 0,
+        fields: [String]? = nil,
+        snippets: Bool = true,
+        highlight: Highlight = Highlight(),
+        deadline: ContinuousClock.Instant? = nil
     ) {
         self.limit = limit
         self.offset = offset

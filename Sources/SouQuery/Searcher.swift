@@ -49,14 +49,21 @@ public struct Searcher: Sendable {
         var scored = 0
         try forEachLiveMatch(of: query, plan: plan) { segment, doc, matcher in
             total += 1
-            if wanted > 0 && (!collector.isFull || !options.pruning || matcher.scoreUpperBound() > collector.threshold) {
+            if wanted > 0 && (!collector.isFull || !options.pruning || matcher.scoreUpperBound() > collector.threshold)
+            {
                 scored += 1
                 collector.offer(.init(score: matcher.score(), segment: segment, doc: doc))
             }
         }
         let page = collector.sorted().dropFirst(max(0, options.offset))
-        let snippets = options.snippets
-            ? SnippetBuilder(query: query, analyzer: analyzer, highlight: options.highlight, length: options.snippetLength)
+        let snippets =
+            options.snippets
+            ? SnippetBuilder(
+                query: query,
+                analyzer: analyzer,
+                highlight: options.highlight,
+                length: options.snippetLength
+            )
             : nil
         var hits: [SearchHit] = []
         hits.reserveCapacity(page.count)
@@ -106,8 +113,13 @@ public struct Searcher: Sendable {
 
     private func makePlan(_ deadline: QueryDeadline, scoring: Bool = true) -> QueryPlan {
         QueryPlan(
-            snapshot: snapshot, parameters: parameters, boosts: boosts, analyzer: analyzer,
-            maxExpansions: maxExpansions, deadline: deadline, scoring: scoring
+            snapshot: snapshot,
+            parameters: parameters,
+            boosts: boosts,
+            analyzer: analyzer,
+            maxExpansions: maxExpansions,
+            deadline: deadline,
+            scoring: scoring
         )
     }
 

@@ -158,7 +158,9 @@ struct SnippetBuilder {
             let startByte = boundaries[start]
             let endByte = boundaries[min(characterCount, start + length)]
             let count = max(
-                0, firstRange(where: { $0.upperBound > endByte }) - firstRange(where: { $0.lowerBound >= startByte }))
+                0,
+                firstRange(where: { $0.upperBound > endByte }) - firstRange(where: { $0.lowerBound >= startByte })
+            )
             if count > bestCount {
                 bestCount = count
                 windowStart = start

@@ -35,7 +35,8 @@ final class TermMatcher: PositionedMatcher {
         cursor.shallowAdvance(to: current)
         boundBlockLastDoc = cursor.blockLastDoc
         boundIsValid = true
-        cachedBound = Self.slack * weight.score(frequency: cursor.blockMaxFrequency, fieldLength: cursor.blockMinFieldLength)
+        cachedBound =
+            Self.slack * weight.score(frequency: cursor.blockMaxFrequency, fieldLength: cursor.blockMinFieldLength)
         return cachedBound
     }
 

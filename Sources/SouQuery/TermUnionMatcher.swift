@@ -20,7 +20,10 @@ final class TermUnionMatcher: PositionedMatcher {
     /// - Parameter deadline: ticked per cursor moved (a wide expansion moves many per
     ///   document); once it has expired the matcher ends (`noMoreDocs`).
     init(
-        cursors: [PostingsCursor], weight: BM25Weight, norms: FieldNormsReader, field: Int,
+        cursors: [PostingsCursor],
+        weight: BM25Weight,
+        norms: FieldNormsReader,
+        field: Int,
         deadline: QueryDeadline = QueryDeadline(nil)
     ) {
         self.deadline = deadline

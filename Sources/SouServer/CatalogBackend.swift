@@ -23,7 +23,10 @@ public final class CatalogBackend: SearchBackend {
     /// Opens (creating if needed) the data directory with the configured options.
     ///
     /// - Throws: `IndexError` (e.g. `.locked` when another process holds the directory).
-    public static func open(_ configuration: Configuration, warning: @escaping @Sendable (String) -> Void) async throws
+    public static func open(
+        _ configuration: Configuration,
+        warning: @escaping @Sendable (String) -> Void
+    ) async throws
         -> CatalogBackend
     {
         let durability: DurabilityPolicy
@@ -33,12 +36,19 @@ public final class CatalogBackend: SearchBackend {
         default: durability = .always
         }
         let options = IndexOptions(
-            durability: durability, refreshInterval: .milliseconds(configuration.refreshIntervalMilliseconds),
-            mergePolicy: configuration.mergeSettings, maxBufferedDocuments: configuration.maxBufferedDocuments,
-            warningHandler: warning)
+            durability: durability,
+            refreshInterval: .milliseconds(configuration.refreshIntervalMilliseconds),
+            mergePolicy: configuration.mergeSettings,
+            maxBufferedDocuments: configuration.maxBufferedDocuments,
+            warningHandler: warning
+        )
         let parameters = BM25Parameters(k1: Float(configuration.bm25K1), b: Float(configuration.bm25B))
         let catalog = try await IndexCatalog(dataDirectory: configuration.dataDirectory, options: options)
-        return CatalogBackend(parameters: parameters, catalog: catalog, searchThreads: configuration.effectiveSearchThreads)
+        return CatalogBackend(
+            parameters: parameters,
+            catalog: catalog,
+            searchThreads: configuration.effectiveSearchThreads
+        )
     }
 
     /// - Parameter searchThreads: size of the search pool (at least one is started).
@@ -82,13 +92,21 @@ public final class CatalogBackend: SearchBackend {
         catalog.index(named: index) != nil || catalog.unusableIndexes()[index] != nil
     }
 
-    public func search(index: String, _ parameters: SearchParameters, deadline: ContinuousClock.Instant) async throws
+    public func search(
+        index: String,
+        _ parameters: SearchParameters,
+        deadline: ContinuousClock.Instant
+    ) async throws
         -> SearchOutcome
     {
         let options = SearchOptions(
-            limit: parameters.limit, offset: parameters.offset,
-            fields: parameters.fields.isEmpty ? nil : parameters.fields, snippets: parameters.snippets,
-            highlight: Highlight(open: parameters.highlightOpen, close: parameters.highlightClose), deadline: deadline)
+            limit: parameters.limit,
+            offset: parameters.offset,
+            fields: parameters.fields.isEmpty ? nil : parameters.fields,
+            snippets: parameters.snippets,
+            highlight: Highlight(open: parameters.highlightOpen, close: parameters.highlightClose),
+            deadline: deadline
+        )
         let searcher = try searcher(index)
         let query = parameters.query
         let result = try await searchPool.runIfActive { try searcher.search(query, options: options) }
@@ -96,9 +114,13 @@ public final class CatalogBackend: SearchBackend {
             total: result.total,
             hits: result.hits.map { hit in
                 SearchOutcome.Hit(
-                    id: hit.id, score: hit.score, snippet: hit.snippet,
-                    fields: hit.fields.map { (name: $0.name, value: $0.value) })
-            })
+                    id: hit.id,
+                    score: hit.score,
+                    snippet: hit.snippet,
+                    fields: hit.fields.map { (name: $0.name, value: $0.value) }
+                )
+            }
+        )
     }
 
     public func count(index: String, query: String, deadline: ContinuousClock.Instant) async throws -> Int {
@@ -178,8 +200,12 @@ extension Configuration {
     /// The `merge_*` settings as the index's tiered merge policy.
     var mergeSettings: TieredMergePolicy.Settings {
         TieredMergePolicy.Settings(
-            segmentsPerTier: mergeSegmentsPerTier, maxMergeAtOnce: mergeMaxAtOnce,
-            floorSegmentBytes: mergeFloorSegmentBytes, maxMergedSegmentBytes: mergeMaxSegmentBytes,
-            deletesPercentAllowed: Double(mergeDeletesPercentAllowed), maxConcurrentMerges: mergeMaxConcurrent)
+            segmentsPerTier: mergeSegmentsPerTier,
+            maxMergeAtOnce: mergeMaxAtOnce,
+            floorSegmentBytes: mergeFloorSegmentBytes,
+            maxMergedSegmentBytes: mergeMaxSegmentBytes,
+            deletesPercentAllowed: Double(mergeDeletesPercentAllowed),
+            maxConcurrentMerges: mergeMaxConcurrent
+        )
     }
 }

@@ -12,7 +12,10 @@ import NIOCore
 /// which is exactly what an unserved connection needs. Every served connection still goes through
 /// `executeThenClose`.
 protocol ChildChannelWrapping {
-    static func wrapAccepted(_ channel: Channel, configuration: NIOAsyncChannel<[Frame], ByteBuffer>.Configuration)
+    static func wrapAccepted(
+        _ channel: Channel,
+        configuration: NIOAsyncChannel<[Frame], ByteBuffer>.Configuration
+    )
         throws -> Self
 }
 
@@ -25,7 +28,10 @@ extension NIOAsyncChannel: ChildChannelWrapping where Inbound == [Frame], Outbou
 
 extension ChildChannelWrapping {
     /// Must run on the channel's event loop, before it becomes active (a child initializer).
-    static func wrap(_ channel: Channel, configuration: NIOAsyncChannel<[Frame], ByteBuffer>.Configuration)
+    static func wrap(
+        _ channel: Channel,
+        configuration: NIOAsyncChannel<[Frame], ByteBuffer>.Configuration
+    )
         throws -> Self
     {
         try wrapAccepted(channel, configuration: configuration)

@@ -83,19 +83,27 @@ public struct CommandExecutor: Sendable {
             return .ok(
                 text,
                 fields: [
-                    ("version", .string(ProtocolVersion.software)), ("protocol", .int(ProtocolVersion.protocolRevision)),
-                ])
+                    ("version", .string(ProtocolVersion.software)),
+                    ("protocol", .int(ProtocolVersion.protocolRevision)),
+                ]
+            )
         case .help(let name):
             if let name {
                 guard let entry = CommandHelp.entry(name) else {
                     throw ProtocolError(.unknownCommand, "unknown command '\(name)'; try HELP")
                 }
                 return .ok(
-                    entry.usage, lines: [entry.usage, entry.summary],
-                    fields: [("usage", .string(entry.usage)), ("summary", .string(entry.summary))])
+                    entry.usage,
+                    lines: [entry.usage, entry.summary],
+                    fields: [("usage", .string(entry.usage)), ("summary", .string(entry.summary))]
+                )
             }
             let lines = CommandHelp.entries.map { "\($0.usage)  -- \($0.summary)" }
-            return .ok("\(lines.count) commands", lines: lines, fields: [("commands", .array(lines.map(JSONValue.string)))])
+            return .ok(
+                "\(lines.count) commands",
+                lines: lines,
+                fields: [("commands", .array(lines.map(JSONValue.string)))]
+            )
         case .quit:
             return Response(status: .ok("bye"), closesConnection: true)
         case .json(let on):
@@ -136,8 +144,10 @@ public struct CommandExecutor: Sendable {
         case .indexes:
             let names = backend.indexNames()
             return .ok(
-                "\(names.count) indexes", lines: names.map { "INDEX \($0)" },
-                fields: [("indexes", .array(names.map(JSONValue.string)))])
+                "\(names.count) indexes",
+                lines: names.map { "INDEX \($0)" },
+                fields: [("indexes", .array(names.map(JSONValue.string)))]
+            )
         case .create(let name, let boosts):
             try await backend.create(index: name, boosts: boosts)
             return .ok("created \(name)")

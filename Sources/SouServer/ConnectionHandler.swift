@@ -76,7 +76,9 @@ struct ConnectionHandler: Sendable {
                 for try await batch in inbound {
                     guard !draining, registry.markBusy(id) else {
                         // Read but not started: tell the client each was not run.
-                        let refusal = Response.error(ProtocolError(.shuttingDown, "the daemon is shutting down; not run"))
+                        let refusal = Response.error(
+                            ProtocolError(.shuttingDown, "the daemon is shutting down; not run")
+                        )
                         let text = String(repeating: refusal.encoded(json: session.json), count: batch.count)
                         try await outbound.write(ByteBuffer(string: text))
                         if await drain() { continue } else { break }
@@ -120,14 +122,17 @@ struct ConnectionHandler: Sendable {
     /// - Returns: whether the connection should close (`QUIT`, shutdown).
     /// - Throws: what `send` throws (the peer went away); the requests after it do not run.
     func answer(
-        _ batch: [Frame], session: inout Session, flushBytes: Int = Self.flushBytes,
+        _ batch: [Frame],
+        session: inout Session,
+        flushBytes: Int = Self.flushBytes,
         send: (String) async throws -> Void
     ) async rethrows -> Bool {
         let requests: [Result<Request, ProtocolError>] = batch.map { frame in
             switch frame {
             case .tooLong:
                 return .failure(
-                    ProtocolError(.lineTooLong, "line longer than \(configuration.maxLineBytes) bytes; discarded"))
+                    ProtocolError(.lineTooLong, "line longer than \(configuration.maxLineBytes) bytes; discarded")
+                )
             case .unterminated:
                 return .failure(ProtocolError(.syntax, "input ended inside a request (no newline after it); not run"))
             case .line(let buffer):

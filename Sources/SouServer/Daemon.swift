@@ -31,7 +31,9 @@ public final class Daemon: Service, Sendable {
     ///   - makeBackend: opens the engine (after the socket check, so a second daemon fails on
     ///     the socket before it touches the data directory).
     public init(
-        configuration: Configuration, logger: Logger, onListening: @escaping @Sendable () -> Void = {},
+        configuration: Configuration,
+        logger: Logger,
+        onListening: @escaping @Sendable () -> Void = {},
         makeBackend: @escaping @Sendable () async throws -> any SearchBackend
     ) {
         self.configuration = configuration
@@ -71,14 +73,20 @@ public final class Daemon: Service, Sendable {
             metadata: [
                 "socket": "\(path)", "data_dir": "\(configuration.dataDirectory)",
                 "mode": "\(String(configuration.socketMode, radix: 8))",
-            ])
+            ]
+        )
         onListening()
 
         let handler = ConnectionHandler(
             executor: CommandExecutor(backend: backend, configuration: configuration, counters: counters),
             parser: RequestParser(
-                limits: .init(maxDocumentBytes: configuration.maxDocumentBytes, maxResults: configuration.maxResults)),
-            registry: registry, counters: counters, configuration: configuration, logger: logger)
+                limits: .init(maxDocumentBytes: configuration.maxDocumentBytes, maxResults: configuration.maxResults)
+            ),
+            registry: registry,
+            counters: counters,
+            configuration: configuration,
+            logger: logger
+        )
         let registry = self.registry
         let logger = self.logger
         await withGracefulShutdownHandler {
@@ -143,17 +151,22 @@ public final class Daemon: Service, Sendable {
             // bytes wait for a client that does not read; the connection's task then waits
             // (see `ConnectionHandler`) until they drain below `low`.
             .childChannelOption(
-                .writeBufferWaterMark, value: .init(low: Self.writeBuffer.low, high: Self.writeBuffer.high))
+                .writeBufferWaterMark,
+                value: .init(low: Self.writeBuffer.low, high: Self.writeBuffer.high)
+            )
             .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: false) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
-                        ByteToMessageHandler(LineFrameDecoder(maxLineBytes: maxLineBytes)))
+                        ByteToMessageHandler(LineFrameDecoder(maxLineBytes: maxLineBytes))
+                    )
                     try channel.pipeline.syncOperations.addHandler(FrameBatcher(counters: counters))
                     let batches = ConnectionHandler.inboundBatches
                     return try NIOAsyncChannel<[Frame], ByteBuffer>.wrap(
                         channel,
                         configuration: .init(
-                            backPressureStrategy: .init(lowWatermark: batches.low, highWatermark: batches.high)))
+                            backPressureStrategy: .init(lowWatermark: batches.low, highWatermark: batches.high)
+                        )
+                    )
                 }
             }
     }

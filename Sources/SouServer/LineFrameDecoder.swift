@@ -49,7 +49,9 @@ public struct LineFrameDecoder: ByteToMessageDecoder {
     }
 
     public mutating func decodeLast(
-        context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool
+        context: ChannelHandlerContext,
+        buffer: inout ByteBuffer,
+        seenEOF: Bool
     ) throws -> DecodingState {
         if let frame = nextFrame(&buffer) {
             context.fireChannelRead(wrapInboundOut(frame))

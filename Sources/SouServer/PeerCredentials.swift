@@ -26,7 +26,8 @@ public struct PeerCredentials: Sendable, Equatable {
         guard let provider = channel as? any SocketOptionProvider else { return nil }
         do {
             let raw: RawCredentials = try await provider.unsafeGetSocketOption(
-                level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_PEERCRED)
+                level: SocketOptionLevel(SOL_SOCKET),
+                name: SocketOptionName(SO_PEERCRED)
             ).get()
             return PeerCredentials(pid: raw.pid, uid: raw.uid, gid: raw.gid)
         } catch {

@@ -13,7 +13,9 @@ struct ProcessMemory: Equatable, Sendable {
 
     /// The current process's figures (zeros when `/proc/self/status` cannot be read).
     static func current() -> ProcessMemory {
-        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return ProcessMemory() }
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else {
+            return ProcessMemory()
+        }
         return parse(status: text)
     }
 

@@ -11,7 +11,11 @@ public protocol SearchBackend: Sendable {
     /// Whether `index` exists.
     func hasIndex(_ index: String) -> Bool
     /// Runs a search.
-    func search(index: String, _ parameters: SearchParameters, deadline: ContinuousClock.Instant) async throws
+    func search(
+        index: String,
+        _ parameters: SearchParameters,
+        deadline: ContinuousClock.Instant
+    ) async throws
         -> SearchOutcome
     /// Counts matches.
     func count(index: String, query: String, deadline: ContinuousClock.Instant) async throws -> Int

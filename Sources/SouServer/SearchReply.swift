@@ -26,8 +26,10 @@ enum SearchReply {
         let milliseconds = Double(took.components.seconds) * 1000 + Double(took.components.attoseconds) / 1e15
         let tookText = String(format3(milliseconds))
         return .ok(
-            "hits=\(outcome.hits.count) total=\(outcome.total) took=\(tookText)ms", lines: lines,
-            fields: [("total", .int(outcome.total)), ("hits", .array(hits)), ("took_ms", .double(milliseconds))])
+            "hits=\(outcome.hits.count) total=\(outcome.total) took=\(tookText)ms",
+            lines: lines,
+            fields: [("total", .int(outcome.total)), ("hits", .array(hits)), ("took_ms", .double(milliseconds))]
+        )
     }
 
     /// Four decimals, enough to order hits and stable in transcripts.

@@ -27,9 +27,15 @@ public struct Setting<Value: Sendable & Equatable>: Sendable {
     private let makeDefault: @Sendable () -> Value
 
     init(
-        _ key: String, flag: String? = nil, _ keyPath: WritableKeyPath<Configuration, Value> & Sendable,
-        type: SettingType<Value>, default makeDefault: @autoclosure @escaping @Sendable () -> Value,
-        note: String? = nil, machineDefault: String? = nil, range: SettingRange<Value>? = nil, help: String
+        _ key: String,
+        flag: String? = nil,
+        _ keyPath: WritableKeyPath<Configuration, Value> & Sendable,
+        type: SettingType<Value>,
+        default makeDefault: @autoclosure @escaping @Sendable () -> Value,
+        note: String? = nil,
+        machineDefault: String? = nil,
+        range: SettingRange<Value>? = nil,
+        help: String
     ) {
         self.key = key
         self.flag = flag ?? String(key.map { $0 == "_" ? "-" : $0 })
@@ -68,9 +74,14 @@ public struct SettingType<Value: Sendable & Equatable>: Sendable {
     let flagMismatch: String?
 
     init(
-        name: String, mismatch: String, fromTOML: @escaping @Sendable (any TOMLValueConvertible) -> Value?,
-        fromFlag: @escaping @Sendable (String) -> Value?, combine: @escaping @Sendable (Value, Value) -> Value = { $1 },
-        literal: @escaping @Sendable (Value) -> String, isRepeatable: Bool = false, flagMismatch: String? = nil
+        name: String,
+        mismatch: String,
+        fromTOML: @escaping @Sendable (any TOMLValueConvertible) -> Value?,
+        fromFlag: @escaping @Sendable (String) -> Value?,
+        combine: @escaping @Sendable (Value, Value) -> Value = { $1 },
+        literal: @escaping @Sendable (Value) -> String,
+        isRepeatable: Bool = false,
+        flagMismatch: String? = nil
     ) {
         self.name = name
         self.mismatch = mismatch
@@ -103,39 +114,54 @@ extension SettingRange where Value == Int {
 
 extension SettingType where Value == String {
     static let string = SettingType(
-        name: "string", mismatch: "expected a string", fromTOML: { $0.string }, fromFlag: { $0 },
-        literal: { "\"\($0)\"" })
+        name: "string",
+        mismatch: "expected a string",
+        fromTOML: { $0.string },
+        fromFlag: { $0 },
+        literal: { "\"\($0)\"" }
+    )
 }
 
 extension SettingType where Value == Int {
     static let integer = SettingType(
-        name: "integer", mismatch: "expected an integer", fromTOML: { $0.int }, fromFlag: { Int($0) },
-        literal: { String($0) })
+        name: "integer",
+        mismatch: "expected an integer",
+        fromTOML: { $0.int },
+        fromFlag: { Int($0) },
+        literal: { String($0) }
+    )
 }
 
 extension SettingType where Value == Double {
     static let number = SettingType(
-        name: "number", mismatch: "expected a number", fromTOML: { $0.double ?? $0.int.map(Double.init) },
-        fromFlag: { Double($0) }, literal: { String($0) })
+        name: "number",
+        mismatch: "expected a number",
+        fromTOML: { $0.double ?? $0.int.map(Double.init) },
+        fromFlag: { Double($0) },
+        literal: { String($0) }
+    )
 }
 
 extension SettingType where Value == UInt32 {
     /// Permission bits, written as an octal string (`"0600"`; a bare TOML integer is read as octal digits).
     static let octalMode = SettingType(
-        name: "octal string", mismatch: "expected an octal mode string like \"0600\"",
+        name: "octal string",
+        mismatch: "expected an octal mode string like \"0600\"",
         fromTOML: { value in Configuration.parseMode(value.string ?? value.int.map { String($0) } ?? "") },
         fromFlag: { Configuration.parseMode($0) },
         literal: { mode in
             let digits = String(mode, radix: 8)
             return "\"" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits + "\""
         },
-        flagMismatch: "must be an octal mode like 0600")
+        flagMismatch: "must be an octal mode like 0600"
+    )
 }
 
 extension SettingType where Value == [UInt32] {
     /// A TOML array of uids; the flag takes one uid and may be repeated.
     static let uids = SettingType(
-        name: "array of uids", mismatch: "expected an array of uids",
+        name: "array of uids",
+        mismatch: "expected an array of uids",
         fromTOML: { value in
             guard let array = value.array else { return nil }
             var uids: [UInt32] = []
@@ -145,6 +171,9 @@ extension SettingType where Value == [UInt32] {
             }
             return uids
         },
-        fromFlag: { UInt32($0).map { [$0] } }, combine: { $0 + $1 },
-        literal: { "[" + $0.map(String.init).joined(separator: ", ") + "]" }, isRepeatable: true)
+        fromFlag: { UInt32($0).map { [$0] } },
+        combine: { $0 + $1 },
+        literal: { "[" + $0.map(String.init).joined(separator: ", ") + "]" },
+        isRepeatable: true
+    )
 }

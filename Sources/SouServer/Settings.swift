@@ -24,88 +24,200 @@ public enum Settings {
     static let durabilities = ["always", "batch", "none"]
 
     static let dataDirectory = Setting(
-        "data_dir", \.dataDirectory, type: .string, default: "./sou-data",
+        "data_dir",
+        \.dataDirectory,
+        type: .string,
+        default: "./sou-data",
         range: SettingRange("must not be empty") { !$0.isEmpty },
-        help: "Data directory, created 0700")
+        help: "Data directory, created 0700"
+    )
     static let socketPath = Setting(
-        "socket", \.socketPath, type: .string, default: Configuration.defaultSocketPath(),
+        "socket",
+        \.socketPath,
+        type: .string,
+        default: Configuration.defaultSocketPath(),
         machineDefault: "$TMPDIR/sou-<uid>.sock, else /tmp/sou-<uid>.sock",
         range: SettingRange("must be 1...103 bytes") { !$0.isEmpty && $0.utf8.count < 104 },
-        help: "Unix socket path")
+        help: "Unix socket path"
+    )
     static let socketMode = Setting(
-        "socket_mode", \.socketMode, type: .octalMode, default: 0o600,
+        "socket_mode",
+        \.socketMode,
+        type: .octalMode,
+        default: 0o600,
         range: SettingRange("must be an octal mode like 0600") { $0 <= 0o777 },
-        help: "Octal permission bits of the socket file")
+        help: "Octal permission bits of the socket file"
+    )
     static let logLevel = Setting(
-        "log_level", \.logLevel, type: .string, default: "info",
+        "log_level",
+        \.logLevel,
+        type: .string,
+        default: "info",
         range: SettingRange("one of \(logLevels.joined(separator: ", "))") { logLevels.contains($0) },
-        help: logLevels.joined(separator: ", "))
+        help: logLevels.joined(separator: ", ")
+    )
     static let maxLineBytes = Setting(
-        "max_line_bytes", \.maxLineBytes, type: .integer, default: 2 << 20, range: .atLeast(64),
-        help: "Longest request line in bytes")
+        "max_line_bytes",
+        \.maxLineBytes,
+        type: .integer,
+        default: 2 << 20,
+        range: .atLeast(64),
+        help: "Longest request line in bytes"
+    )
     static let maxDocumentBytes = Setting(
-        "max_document_bytes", \.maxDocumentBytes, type: .integer, default: 1 << 20, range: .atLeast(16),
-        help: "Largest JSON document in bytes")
+        "max_document_bytes",
+        \.maxDocumentBytes,
+        type: .integer,
+        default: 1 << 20,
+        range: .atLeast(16),
+        help: "Largest JSON document in bytes"
+    )
     static let maxConnections = Setting(
-        "max_connections", \.maxConnections, type: .integer, default: 256, range: .atLeast(1),
-        help: "Concurrent connections")
+        "max_connections",
+        \.maxConnections,
+        type: .integer,
+        default: 256,
+        range: .atLeast(1),
+        help: "Concurrent connections"
+    )
     static let maxResults = Setting(
-        "max_results", \.maxResults, type: .integer, default: 1000, range: .atLeast(1),
-        help: "Largest SEARCH limit")
+        "max_results",
+        \.maxResults,
+        type: .integer,
+        default: 1000,
+        range: .atLeast(1),
+        help: "Largest SEARCH limit"
+    )
     static let queryTimeout = Setting(
-        "query_timeout_ms", \.queryTimeoutMilliseconds, type: .integer, default: 5000, range: .atLeast(1),
-        help: "Query timeout in milliseconds")
+        "query_timeout_ms",
+        \.queryTimeoutMilliseconds,
+        type: .integer,
+        default: 5000,
+        range: .atLeast(1),
+        help: "Query timeout in milliseconds"
+    )
     static let searchThreads = Setting(
-        "search_threads", \.searchThreads, type: .integer, default: 0, note: "one per CPU core",
+        "search_threads",
+        \.searchThreads,
+        type: .integer,
+        default: 0,
+        note: "one per CPU core",
         range: SettingRange("must be 0...1024 (0: one per core)") { (0...1024).contains($0) },
-        help: "Threads that run searches")
+        help: "Threads that run searches"
+    )
     static let writerUIDs = Setting(
-        "writer_uids", flag: "writer-uid", \.writerUIDs, type: .uids, default: [], note: "anyone who can connect",
-        help: "A uid allowed to write (repeatable)")
+        "writer_uids",
+        flag: "writer-uid",
+        \.writerUIDs,
+        type: .uids,
+        default: [],
+        note: "anyone who can connect",
+        help: "A uid allowed to write (repeatable)"
+    )
     static let durability = Setting(
-        "durability", \.durability, type: .string, default: "always",
+        "durability",
+        \.durability,
+        type: .string,
+        default: "always",
         range: SettingRange("one of \(durabilities.joined(separator: ", "))") { durabilities.contains($0) },
-        help: "always, batch or none")
+        help: "always, batch or none"
+    )
     static let batchInterval = Setting(
-        "batch_interval_ms", \.batchIntervalMilliseconds, type: .integer, default: 100, range: .atLeast(1),
-        help: "fsync interval for durability=batch")
+        "batch_interval_ms",
+        \.batchIntervalMilliseconds,
+        type: .integer,
+        default: 100,
+        range: .atLeast(1),
+        help: "fsync interval for durability=batch"
+    )
     static let refreshInterval = Setting(
-        "refresh_interval_ms", \.refreshIntervalMilliseconds, type: .integer, default: 1000, range: .atLeast(1),
-        help: "Near-real-time refresh interval")
+        "refresh_interval_ms",
+        \.refreshIntervalMilliseconds,
+        type: .integer,
+        default: 1000,
+        range: .atLeast(1),
+        help: "Near-real-time refresh interval"
+    )
     static let maxBufferedDocuments = Setting(
-        "max_buffered_documents", \.maxBufferedDocuments, type: .integer, default: 10_000, range: .atLeast(1),
-        help: "Buffered documents that force a refresh")
+        "max_buffered_documents",
+        \.maxBufferedDocuments,
+        type: .integer,
+        default: 10_000,
+        range: .atLeast(1),
+        help: "Buffered documents that force a refresh"
+    )
     static let shutdownTimeout = Setting(
-        "shutdown_timeout_ms", \.shutdownTimeoutMilliseconds, type: .integer, default: 10_000,
+        "shutdown_timeout_ms",
+        \.shutdownTimeoutMilliseconds,
+        type: .integer,
+        default: 10_000,
         range: SettingRange("must not be negative") { $0 >= 0 },
-        help: "How long in-flight requests may take at shutdown")
+        help: "How long in-flight requests may take at shutdown"
+    )
     static let mergeSegmentsPerTier = Setting(
-        "merge_segments_per_tier", \.mergeSegmentsPerTier, type: .integer, default: 10, range: .atLeast(2),
-        help: "Segments per size tier before a merge")
+        "merge_segments_per_tier",
+        \.mergeSegmentsPerTier,
+        type: .integer,
+        default: 10,
+        range: .atLeast(2),
+        help: "Segments per size tier before a merge"
+    )
     static let mergeMaxAtOnce = Setting(
-        "merge_max_at_once", \.mergeMaxAtOnce, type: .integer, default: 10, range: .atLeast(2),
-        help: "Most segments merged at once")
+        "merge_max_at_once",
+        \.mergeMaxAtOnce,
+        type: .integer,
+        default: 10,
+        range: .atLeast(2),
+        help: "Most segments merged at once"
+    )
     static let mergeFloorSegmentBytes = Setting(
-        "merge_floor_segment_bytes", \.mergeFloorSegmentBytes, type: .integer, default: 2 << 20, range: .atLeast(1),
-        help: "Smaller segments count as this size")
+        "merge_floor_segment_bytes",
+        \.mergeFloorSegmentBytes,
+        type: .integer,
+        default: 2 << 20,
+        range: .atLeast(1),
+        help: "Smaller segments count as this size"
+    )
     static let mergeMaxSegmentBytes = Setting(
-        "merge_max_segment_bytes", \.mergeMaxSegmentBytes, type: .integer, default: 5 << 30, range: .atLeast(1),
-        help: "Largest segment a merge produces")
+        "merge_max_segment_bytes",
+        \.mergeMaxSegmentBytes,
+        type: .integer,
+        default: 5 << 30,
+        range: .atLeast(1),
+        help: "Largest segment a merge produces"
+    )
     static let mergeDeletesPercentAllowed = Setting(
-        "merge_deletes_percent_allowed", \.mergeDeletesPercentAllowed, type: .integer, default: 20,
+        "merge_deletes_percent_allowed",
+        \.mergeDeletesPercentAllowed,
+        type: .integer,
+        default: 20,
         range: SettingRange("must be 0...100") { (0...100).contains($0) },
-        help: "Deleted percentage that forces a rewrite")
+        help: "Deleted percentage that forces a rewrite"
+    )
     static let mergeMaxConcurrent = Setting(
-        "merge_max_concurrent", \.mergeMaxConcurrent, type: .integer, default: 1, range: .atLeast(1),
-        help: "Merges running at once")
+        "merge_max_concurrent",
+        \.mergeMaxConcurrent,
+        type: .integer,
+        default: 1,
+        range: .atLeast(1),
+        help: "Merges running at once"
+    )
     static let bm25K1 = Setting(
-        "bm25_k1", \.bm25K1, type: .number, default: 1.2,
+        "bm25_k1",
+        \.bm25K1,
+        type: .number,
+        default: 1.2,
         range: SettingRange("must be 0...1000") { (0...1000).contains($0) },
-        help: "BM25 term-frequency saturation, 0...1000")
+        help: "BM25 term-frequency saturation, 0...1000"
+    )
     static let bm25B = Setting(
-        "bm25_b", \.bm25B, type: .number, default: 0.75,
+        "bm25_b",
+        \.bm25B,
+        type: .number,
+        default: 0.75,
         range: SettingRange("must be 0...1") { (0...1).contains($0) },
-        help: "BM25 field-length normalization, 0...1")
+        help: "BM25 field-length normalization, 0...1"
+    )
 
     /// The flags as `soud --help` lists them: one per setting, its help and its default.
     public static func flagHelp() -> String {
@@ -160,7 +272,10 @@ extension Setting: AnySetting {
     public var rangeMessage: String? { range?.message }
     public var isRepeatable: Bool { type.isRepeatable }
 
-    public func apply(toml value: any TOMLValueConvertible, to configuration: inout Configuration)
+    public func apply(
+        toml value: any TOMLValueConvertible,
+        to configuration: inout Configuration
+    )
         throws(ConfigurationError)
     {
         guard let typed = type.fromTOML(value) else { throw .invalid(key: key, message: type.mismatch) }
@@ -181,7 +296,9 @@ extension Setting: AnySetting {
                     throw SettingFlagError(description: "--\(flag) \(mismatch)", afterConfigurationFile: true)
                 }
                 throw SettingFlagError(
-                    description: "The value '\(text)' is invalid for '--\(flag) <\(flag)>'", afterConfigurationFile: false)
+                    description: "The value '\(text)' is invalid for '--\(flag) <\(flag)>'",
+                    afterConfigurationFile: false
+                )
             }
             combined = combined.map { type.combine($0, value) } ?? value
         }

@@ -60,7 +60,10 @@ public enum SocketFile {
         case .absent: return
         case .stale:
             if unlink(path) != 0 && errno != ENOENT {
-                throw .socketPathOccupied(path: path, reason: "cannot remove stale socket: \(String(cString: strerror(errno)))")
+                throw .socketPathOccupied(
+                    path: path,
+                    reason: "cannot remove stale socket: \(String(cString: strerror(errno)))"
+                )
             }
         case .live: throw .socketInUse(path: path)
         case .notASocket: throw .socketPathOccupied(path: path, reason: "exists and is not a socket")

@@ -55,7 +55,10 @@ public final class DaemonProcess: @unchecked Sendable {
     /// - Throws: `DaemonProcessError.exited` (with the log) when it exits before answering,
     ///   `.timeout` when the socket does not answer in time.
     public static func start(
-        dataDirectory: String, socket: String, extraArguments: [String] = [], waitForSocket: Bool = true,
+        dataDirectory: String,
+        socket: String,
+        extraArguments: [String] = [],
+        waitForSocket: Bool = true,
         timeout: Duration = .seconds(600)
     ) async throws -> DaemonProcess {
         _ = IgnoreSIGPIPE.installed

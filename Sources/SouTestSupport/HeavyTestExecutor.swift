@@ -49,7 +49,9 @@ public struct OffCooperativePool: SuiteTrait, TestTrait, TestScoping {
     public var isRecursive: Bool { true }
 
     public func provideScope(
-        for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
+        for test: Test,
+        testCase: Test.Case?,
+        performing function: @Sendable () async throws -> Void
     ) async throws {
         guard testCase != nil else { return try await function() }
         try await withTaskExecutorPreference(HeavyTestExecutor.shared) { try await function() }

@@ -54,15 +54,19 @@ public struct HangGuardExceeded: Error, CustomStringConvertible {
 ///   - condition: the check; it runs on the waiting thread.
 /// - Throws: `HangGuardExceeded`, or what `condition` throws.
 public func waitUntil(
-    _ what: String, hangGuard: Duration = .seconds(600), interval: Duration = .milliseconds(10),
+    _ what: String,
+    hangGuard: Duration = .seconds(600),
+    interval: Duration = .milliseconds(10),
     _ condition: @escaping @Sendable () throws -> Bool
 ) async throws {
     try await OffPool.run {
         let deadline = ContinuousClock.now + hangGuard
         while try !condition() {
             guard ContinuousClock.now < deadline else { throw HangGuardExceeded(what: what, bound: hangGuard) }
-            Thread.sleep(forTimeInterval: Double(interval.components.seconds)
-                + Double(interval.components.attoseconds) / 1e18)
+            Thread.sleep(
+                forTimeInterval: Double(interval.components.seconds)
+                    + Double(interval.components.attoseconds) / 1e18
+            )
         }
     }
 }

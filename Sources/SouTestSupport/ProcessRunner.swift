@@ -38,7 +38,10 @@ public enum ProcessRunner {
     ///   - environment: variables to set on top of this process's (nil value: unset).
     /// - Returns: status and output.
     public static func run(
-        _ name: String, _ arguments: [String], input: String = "", environment: [String: String?] = [:]
+        _ name: String,
+        _ arguments: [String],
+        input: String = "",
+        environment: [String: String?] = [:]
     ) throws -> Output {
         _ = IgnoreSIGPIPE.installed
         let process = Process()
@@ -70,6 +73,7 @@ public enum ProcessRunner {
         return Output(
             status: status,
             standardOutput: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
-            standardError: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+            standardError: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+        )
     }
 }

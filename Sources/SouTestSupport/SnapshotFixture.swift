@@ -17,7 +17,9 @@ public final class SnapshotFixture: @unchecked Sendable {
     ///   - deletedIDs: ids marked deleted in the deletion bitmaps.
     public init(documents: [Document], segmentCount: Int = 1, deletedIDs: Set<String> = []) throws {
         var template = Array("/tmp/sou-fixture-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { throw FormatError.io(file: "/tmp", operation: "mkdtemp", errno: errno) }
+        guard let made = mkdtemp(&template) else {
+            throw FormatError.io(file: "/tmp", operation: "mkdtemp", errno: errno)
+        }
         directory = String(cString: made)
         let count = max(1, segmentCount)
         let perSegment = (documents.count + count - 1) / max(count, 1)

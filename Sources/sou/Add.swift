@@ -4,7 +4,9 @@ import Foundation
 struct Add: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Add or replace documents given as JSON lines, from files or standard input.",
-        discussion: "One JSON object per line: {\"id\": \"...\", \"title\": \"...\", \"body\": \"...\", other string fields}. Empty lines are skipped.")
+        discussion:
+            "One JSON object per line: {\"id\": \"...\", \"title\": \"...\", \"body\": \"...\", other string fields}. Empty lines are skipped."
+    )
 
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Do not COMMIT at the end (documents still become searchable within the refresh interval).")
@@ -15,7 +17,9 @@ struct Add: ParsableCommand {
         let sources = files.isEmpty ? ["-"] : files
         // A folder is not a JSON-lines file: refuse it before sending anything.
         for source in sources where source != "-" && FileKind(path: source) == .directory {
-            throw CLIFailure.usage("\(source): is a directory; sou add reads JSON-lines files (sou index takes folders)")
+            throw CLIFailure.usage(
+                "\(source): is a directory; sou add reads JSON-lines files (sou index takes folders)"
+            )
         }
         let connection = try global.connect()
         var sender = DocumentSender(connection: connection)

@@ -9,5 +9,6 @@ struct Bench: ParsableCommand {
             sou bench query …         QPS and p50/p90/p99/p99.9 latency over C connections × D pipelined requests.
             Reference: docs/SOU_BENCH.md.
             """,
-        subcommands: [BenchIndex.self, BenchQuery.self])
+        subcommands: [BenchIndex.self, BenchQuery.self]
+    )
 }

@@ -19,7 +19,8 @@ struct BenchIndex: ParsableCommand {
             recursively). --index NAME is created when missing. Measure on an empty index of a freshly \
             started daemon: peak RSS is the daemon's since it started, and a document already in the index \
             is found at once. Reference: docs/SOU_BENCH.md.
-            """)
+            """
+    )
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Files and folders.") var paths: [String]
@@ -35,7 +36,8 @@ struct BenchIndex: ParsableCommand {
         let documentsBefore = before["documents"] as? Int ?? 0
         if documentsBefore > 0 {
             printError(
-                "sou: warning: the index already holds \(documentsBefore) documents; time to first searchable may read 0")
+                "sou: warning: the index already holds \(documentsBefore) documents; time to first searchable may read 0"
+            )
         }
 
         let started = ContinuousClock.now
@@ -86,12 +88,21 @@ struct BenchIndex: ParsableCommand {
         func int(_ key: String) -> Int { report[key] as? Int ?? 0 }
         func double(_ key: String) -> Double { report[key] as? Double ?? 0 }
         func mebibytes(_ key: String) -> String { String(format: "%.1f MB", Double(int(key)) / 1_048_576) }
-        let first = (report["first_searchable_seconds"] as? Double).map { String(format: "%.3f s", $0) } ?? "not measured"
+        let first =
+            (report["first_searchable_seconds"] as? Double).map { String(format: "%.3f s", $0) } ?? "not measured"
         return [
             String(
                 format: "indexed %d documents (%d failed), %@ of JSON in %.3f s (until COMMIT returned)",
-                int("documents"), int("failed"), mebibytes("bytes"), double("seconds")),
-            String(format: "throughput        %.0f docs/s  %.2f MB/s", double("docs_per_second"), double("mb_per_second")),
+                int("documents"),
+                int("failed"),
+                mebibytes("bytes"),
+                double("seconds")
+            ),
+            String(
+                format: "throughput        %.0f docs/s  %.2f MB/s",
+                double("docs_per_second"),
+                double("mb_per_second")
+            ),
             "first searchable  \(first)",
             "index size        \(mebibytes("index_size_bytes")) in \(int("segments")) segments "
                 + "(\(int("index_documents")) documents; WAL \(mebibytes("wal_bytes")); "

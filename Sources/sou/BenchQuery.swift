@@ -12,7 +12,8 @@ struct BenchQuery: ParsableCommand {
             CJK characters or words taken from up to 100 stored documents, chosen by --seed). Each request is \
             SEARCH limit=L snippet=on|off -- QUERY. Latency runs from writing a request to reading its whole \
             reply. Exit status 4 when any query got an error. Reference: docs/SOU_BENCH.md.
-            """)
+            """
+    )
 
     @OptionGroup var global: GlobalOptions
 
@@ -34,7 +35,9 @@ struct BenchQuery: ParsableCommand {
         if saveQueries != nil && generate == nil { throw ValidationError("--save-queries goes with --generate") }
         if connections < 1 { throw ValidationError("--connections must be at least 1") }
         if depth < 1 { throw ValidationError("--depth must be at least 1") }
-        if !(duration > 0 && duration <= 86_400) { throw ValidationError("--duration must be between 0 and 86400 seconds") }
+        if !(duration > 0 && duration <= 86_400) {
+            throw ValidationError("--duration must be between 0 and 86400 seconds")
+        }
         if limit < 0 { throw ValidationError("--limit must not be negative") }
     }
 
@@ -42,15 +45,25 @@ struct BenchQuery: ParsableCommand {
         let texts = try queryTexts()
         let prefix = "SEARCH limit=\(limit) snippet=\(noSnippet ? "off" : "on") -- "
         let runner = LoadRunner(
-            socketPath: global.socketPath, index: global.index, requests: texts.map { prefix + $0 },
-            connections: connections, depth: depth, duration: .nanoseconds(Int64(duration * 1e9)))
+            socketPath: global.socketPath,
+            index: global.index,
+            requests: texts.map { prefix + $0 },
+            connections: connections,
+            depth: depth,
+            duration: .nanoseconds(Int64(duration * 1e9))
+        )
         let showProgress = isatty(2) == 1
         let outcome = try runner.run { elapsed, live in
             guard showProgress else { return }
             let completed = live.completed.load(ordering: .relaxed)
             let line = String(
-                format: "%.1f/%.1f s  %d queries  %.0f q/s  %d errors", elapsed.seconds, duration, completed,
-                Double(completed) / max(elapsed.seconds, 1e-3), live.errors.load(ordering: .relaxed))
+                format: "%.1f/%.1f s  %d queries  %.0f q/s  %d errors",
+                elapsed.seconds,
+                duration,
+                completed,
+                Double(completed) / max(elapsed.seconds, 1e-3),
+                live.errors.load(ordering: .relaxed)
+            )
             try? FileHandle.standardError.write(contentsOf: Data("\r\u{1B}[K\(line)".utf8))
         }
         if showProgress { try? FileHandle.standardError.write(contentsOf: Data("\r\u{1B}[K".utf8)) }
@@ -64,7 +77,9 @@ struct BenchQuery: ParsableCommand {
         if let failure = outcome.failure { throw CLIFailure.unreachable(failure) }
         if outcome.errors > 0 {
             let codes = outcome.errorCodes.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }
-            throw CLIFailure.server("\(outcome.errors) of \(outcome.completed) queries failed: \(codes.joined(separator: ", "))")
+            throw CLIFailure.server(
+                "\(outcome.errors) of \(outcome.completed) queries failed: \(codes.joined(separator: ", "))"
+            )
         }
     }
 
@@ -128,8 +143,12 @@ struct BenchQuery: ParsableCommand {
         return [
             String(
                 format: "%d queries in %.2f s: %.1f queries/s over %d connections × %d in flight",
-                report["queries"] as? Int ?? 0, report["seconds"] as? Double ?? 0, report["qps"] as? Double ?? 0,
-                report["connections"] as? Int ?? 0, report["depth"] as? Int ?? 0),
+                report["queries"] as? Int ?? 0,
+                report["seconds"] as? Double ?? 0,
+                report["qps"] as? Double ?? 0,
+                report["connections"] as? Int ?? 0,
+                report["depth"] as? Int ?? 0
+            ),
             "latency ms  " + percentiles.joined(separator: "  "),
             "errors      \(report["errors"] as? Int ?? 0)\(codes)",
             "queries     \(report["distinct_queries"] as? Int ?? 0) distinct (\(report["source"] as? String ?? "")), "

@@ -74,8 +74,13 @@ struct DocumentSender {
         try complete(commit: commit)
         printFailures()
         let summary = String(
-            format: "%d documents added, %d failed, %.1f MB in %.2f s (%@)", added, failures.count,
-            Double(progress.bytes) / 1_048_576, progress.seconds, progress.rates)
+            format: "%d documents added, %d failed, %.1f MB in %.2f s (%@)",
+            added,
+            failures.count,
+            Double(progress.bytes) / 1_048_576,
+            progress.seconds,
+            progress.rates
+        )
         if json {
             printJSON(["added": added, "failed": failures.count, "bytes": progress.bytes, "seconds": progress.seconds])
         } else {
@@ -99,7 +104,9 @@ struct DocumentSender {
 
     static func id(in line: String) -> String {
         let json = Data(line.dropFirst(4).utf8)
-        if let object = try? JSONSerialization.jsonObject(with: json) as? [String: Any], let id = object["id"] as? String {
+        if let object = try? JSONSerialization.jsonObject(with: json) as? [String: Any],
+            let id = object["id"] as? String
+        {
             return id
         }
         return "line"

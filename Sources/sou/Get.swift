@@ -3,7 +3,8 @@ import Foundation
 
 struct Get: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Print one stored document as a JSON object. Exit status 1 when there is none.")
+        abstract: "Print one stored document as a JSON object. Exit status 1 when there is none."
+    )
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The document id.") var id: String
 

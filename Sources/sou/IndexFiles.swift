@@ -10,7 +10,8 @@ struct IndexFiles: ParsableCommand {
             A .txt or .md file becomes one document: id = its path relative to the argument (the file name \
             when the argument is the file; whitespace in ids becomes _), title = its first non-empty line, \
             body = its text. A .jsonl file holds one JSON document per line. Other files are skipped.
-            """)
+            """
+    )
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Files and folders.") var paths: [String]
@@ -110,7 +111,9 @@ struct IndexFiles: ParsableCommand {
     static func entry(path: String, id: String) -> Entry? {
         let lower = path.lowercased()
         let cleanID = String(id.map { $0.isWhitespace ? "_" : $0 })
-        if lower.hasSuffix(".txt") || lower.hasSuffix(".md") { return Entry(path: path, id: cleanID, isJSONLines: false) }
+        if lower.hasSuffix(".txt") || lower.hasSuffix(".md") {
+            return Entry(path: path, id: cleanID, isJSONLines: false)
+        }
         if lower.hasSuffix(".jsonl") { return Entry(path: path, id: cleanID, isJSONLines: true) }
         return nil
     }

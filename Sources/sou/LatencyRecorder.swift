@@ -8,7 +8,10 @@ struct LatencyRecorder: Sendable {
     static let highestMicroseconds: UInt64 = 3_600_000_000
 
     private var histogram = Histogram<UInt64>(
-        lowestDiscernibleValue: 1, highestTrackableValue: highestMicroseconds, numberOfSignificantValueDigits: .three)
+        lowestDiscernibleValue: 1,
+        highestTrackableValue: highestMicroseconds,
+        numberOfSignificantValueDigits: .three
+    )
 
     /// How many latencies were recorded.
     var count: Int { Int(histogram.totalCount) }

@@ -75,7 +75,13 @@ struct LoadRunner {
             let (requests, depth) = (requests, depth)
             Thread.detachNewThread {
                 let outcome = Self.work(
-                    handoff.connection, requests: requests, first: first, depth: depth, deadline: deadline, live: live)
+                    handoff.connection,
+                    requests: requests,
+                    first: first,
+                    depth: depth,
+                    deadline: deadline,
+                    live: live
+                )
                 live.outcomes.withLock { $0.append(outcome) }
                 live.running.subtract(1, ordering: .relaxed)
             }
@@ -98,7 +104,11 @@ struct LoadRunner {
 
     /// One connection's loop: keep `depth` requests in flight until `deadline`, then drain.
     private static func work(
-        _ connection: SouConnection, requests: [String], first: Int, depth: Int, deadline: ContinuousClock.Instant,
+        _ connection: SouConnection,
+        requests: [String],
+        first: Int,
+        depth: Int,
+        deadline: ContinuousClock.Instant,
         live: Live
     ) -> Outcome {
         var outcome = Outcome()

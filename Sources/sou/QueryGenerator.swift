@@ -39,7 +39,8 @@ struct QueryGenerator {
         }
         if texts.isEmpty {
             throw CLIFailure.notFound(
-                "cannot generate queries: no document of the index matches \(probe); give --queries FILE")
+                "cannot generate queries: no document of the index matches \(probe); give --queries FILE"
+            )
         }
         return texts
     }

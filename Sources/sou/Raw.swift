@@ -5,7 +5,8 @@ import SouClient
 struct Raw: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Speak the protocol: request lines from standard input, responses to standard output.",
-        discussion: "Requests are pipelined in batches of 100. Exit status 4 if any response was ERR.")
+        discussion: "Requests are pipelined in batches of 100. Exit status 4 if any response was ERR."
+    )
     @OptionGroup var global: GlobalOptions
 
     func run() throws {

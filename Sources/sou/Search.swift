@@ -4,7 +4,9 @@ import Foundation
 struct Search: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Search the index. Exit status 1 when nothing matches.",
-        discussion: "The query language: words, \"phrases\", field:term, -term, OR, parentheses (docs/QUERY_LANGUAGE.md).")
+        discussion:
+            "The query language: words, \"phrases\", field:term, -term, OR, parentheses (docs/QUERY_LANGUAGE.md)."
+    )
 
     @OptionGroup var global: GlobalOptions
 

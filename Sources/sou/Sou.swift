@@ -10,8 +10,11 @@ struct Sou: ParsableCommand {
             Exit status: 0 ok, 1 no results / not found, 2 usage error, 3 daemon unreachable, 4 server error.
             Socket: --socket, else $SOU_SOCKET, else the daemon's default. Colour only on a terminal; NO_COLOR disables it.
             """,
-        subcommands: [Search.self, Add.self, IndexFiles.self, Get.self, Delete.self, Commit.self, Stats.self, Ping.self,
-            Indexes.self, Raw.self, Bench.self])
+        subcommands: [
+            Search.self, Add.self, IndexFiles.self, Get.self, Delete.self, Commit.self, Stats.self, Ping.self,
+            Indexes.self, Raw.self, Bench.self,
+        ]
+    )
 
     /// Subcommands that hold subcommands: global options given before them go after the second word.
     static let groups: Set<String> = ["bench"]

@@ -20,7 +20,8 @@ struct Soud: AsyncParsableCommand {
 
             SETTINGS:
             \(Settings.flagHelp())
-            """)
+            """
+    )
 
     @Option(help: "TOML configuration file (keys as in config/soud.toml).")
     var config: String?
@@ -100,7 +101,10 @@ struct Soud: AsyncParsableCommand {
             }
         }
         var groupConfiguration = ServiceGroupConfiguration(
-            services: [.init(service: daemon)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            services: [.init(service: daemon)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        )
         // After this, in-flight requests are cancelled; the catalog is still closed.
         groupConfiguration.maximumGracefulShutdownDuration = .milliseconds(configuration.shutdownTimeoutMilliseconds)
         let group = ServiceGroup(configuration: groupConfiguration)

@@ -30,7 +30,10 @@ import Testing
         let data = directory.appending("data")
         let socket = directory.appending("s.sock")
         var daemon = try await DaemonProcess.start(
-            dataDirectory: data, socket: socket, extraArguments: Self.daemonArguments)
+            dataDirectory: data,
+            socket: socket,
+            extraArguments: Self.daemonArguments
+        )
         let ledger = Ledger()
         for cycle in 0..<cycles {
             let writers = (0..<4).map { writer in
@@ -43,7 +46,10 @@ import Testing
             #expect(status == 128 + SIGKILL, "seed \(seed) cycle \(cycle): soud exited with \(status) before the kill")
             for writer in writers { await writer.join() }
             daemon = try await DaemonProcess.start(
-                dataDirectory: data, socket: socket, extraArguments: Self.daemonArguments)
+                dataDirectory: data,
+                socket: socket,
+                extraArguments: Self.daemonArguments
+            )
             try verify(daemon, ledger: ledger, context: "seed \(seed) cycle \(cycle)", random: &random)
         }
         let acknowledged = ledger.acknowledged.count
@@ -69,7 +75,10 @@ import Testing
         let unique = Set(present)
         #expect(unique.count == present.count, "\(context): \(present.count - unique.count) duplicated documents")
         let missing = acknowledged.subtracting(unique)
-        #expect(missing.isEmpty, "\(context): \(missing.count) acknowledged documents lost, e.g. \(missing.sorted().prefix(5))")
+        #expect(
+            missing.isEmpty,
+            "\(context): \(missing.count) acknowledged documents lost, e.g. \(missing.sorted().prefix(5))"
+        )
         let invented = unique.subtracting(sent)
         #expect(invented.isEmpty, "\(context): documents never sent: \(invented.sorted().prefix(5))")
         let stats = try connection.request("STATS")
@@ -77,7 +86,10 @@ import Testing
         // A sample: found by a word of its own, stored text intact.
         for id in acknowledged.sorted().shuffled(using: &random).prefix(40) {
             let hit = try connection.request("SEARCH snippet=off \(Self.word(for: id))")
-            #expect(hit.lines == ["HIT \(id) \(hit.lines.first?.split(separator: " ").last ?? "")"], "\(context): \(id) → \(hit.lines)")
+            #expect(
+                hit.lines == ["HIT \(id) \(hit.lines.first?.split(separator: " ").last ?? "")"],
+                "\(context): \(id) → \(hit.lines)"
+            )
             let document = try connection.request("GET \(id)")
             #expect(document.lines == ["DOC " + Self.json(for: id)], "\(context): \(id) → \(document.lines)")
         }

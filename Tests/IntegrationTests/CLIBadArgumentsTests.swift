@@ -31,7 +31,10 @@ import Testing
 
         // A folder whose own name ends in .jsonl, given at the top, is a folder too.
         let named = try TemporaryDirectory(prefix: "sou-docs")
-        try FileManager.default.createDirectory(atPath: named.appending("f.jsonl/g.md"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: named.appending("f.jsonl/g.md"),
+            withIntermediateDirectories: true
+        )
         try "second shared\n".write(toFile: named.appending("f.jsonl/g.md/h.txt"), atomically: true, encoding: .utf8)
         let top = try fixture.sou(["index", named.appending("f.jsonl")])
         #expect(top.status == 0, "\(top.standardError)")
@@ -55,8 +58,12 @@ import Testing
         #expect(try Self.ids(fixture).isEmpty)
         // Standard input that is a directory is reported, not a crash.
         let stdinDirectory = try ProcessRunner.run(
-            "/bin/sh", ["-c", "exec \"$0\" --socket \"$1\" add < \"$2\"", ProcessRunner.executable("sou"), fixture.socket,
-                folder.path])
+            "/bin/sh",
+            [
+                "-c", "exec \"$0\" --socket \"$1\" add < \"$2\"", ProcessRunner.executable("sou"), fixture.socket,
+                folder.path,
+            ]
+        )
         #expect([2, 4].contains(stdinDirectory.status), "\(stdinDirectory.status) \(stdinDirectory.standardError)")
         #expect(stdinDirectory.standardError.contains("standard input"), "\(stdinDirectory.standardError)")
     }
@@ -65,18 +72,22 @@ import Testing
     /// exit status 2 before connecting: nothing is deleted, nothing else is searched.
     @Test func argumentsThatAreNotOneWord() async throws {
         let fixture = try await DaemonFixture.start()
-        let documents = ["ca", "cb", "a", "b", "x", "y"].map { #"{"id":"\#($0)","title":"t \#($0)","body":"shared body \#($0)"}"# }
+        let documents = ["ca", "cb", "a", "b", "x", "y"].map {
+            #"{"id":"\#($0)","title":"t \#($0)","body":"shared body \#($0)"}"#
+        }
         #expect(try fixture.sou(["add"], input: documents.joined(separator: "\n") + "\n").status == 0)
         let all: Set<String> = ["ca", "cb", "a", "b", "x", "y"]
         #expect(try Self.ids(fixture) == all)
 
-        for arguments in [["delete", "ca cb"], ["delete", "a b"], ["delete", "a\tb"], ["delete", "x", "a b"],
-            ["delete", "a\u{3000}b"], ["delete", "a\u{7}"], ["delete", ""], ["get", "x y"], ["get", "a\tb"], ["get", ""],
+        for arguments in [
+            ["delete", "ca cb"], ["delete", "a b"], ["delete", "a\tb"], ["delete", "x", "a b"],
+            ["delete", "a\u{3000}b"], ["delete", "a\u{7}"], ["delete", ""], ["get", "x y"], ["get", "a\tb"],
+            ["get", ""],
             ["search", "--fields", "title body", "shared"], ["search", "--fields", "title limit=0", "shared"],
             ["search", "--fields", "title,", "shared"], ["search", "--fields", "", "shared"],
             ["search", "--fields", "a=b", "shared"], ["--index", "a b", "ping"], ["--index", "", "ping"],
-            ["--index", "a\tb", "search", "shared"]]
-        {
+            ["--index", "a\tb", "search", "shared"],
+        ] {
             let output = try fixture.sou(arguments)
             #expect(output.status == 2, "\(arguments): \(output.status) \(output.standardError)")
             #expect(output.standardOutput.isEmpty, "\(arguments): \(output.standardOutput)")

@@ -52,7 +52,9 @@ import Testing
         #expect(try fixture.sou(["commit"]).status == 0)
         #expect(try fixture.sou(["get", name]).status == 1)
         let after = try fixture.sou(["search", "--json", "--limit", "100", "大同"])
-        let afterIDs = (jsonObject(after.standardOutput)?["hits"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+        let afterIDs = (jsonObject(after.standardOutput)?["hits"] as? [[String: Any]] ?? []).compactMap {
+            $0["id"] as? String
+        }
         #expect(!afterIDs.contains(name))
         #expect(afterIDs.count == files.filter { $0.text.contains("大同") }.count - 1)
         let stats = try fixture.sou(["stats", "--json"])
@@ -72,7 +74,11 @@ import Testing
         var lines = [#"{"id":"ok1","body":"fine 大同"}"#, "{not json", #"{"body":"no id"}"#]
         lines += (0..<12).map { #"{"id":"bad id \#($0)","body":"spaces in the id"}"# }
         lines.append(#"{"id":"ok2","body":"fine too 大同"}"#)
-        try (lines.joined(separator: "\n") + "\n").write(toFile: folder.appending("mixed.jsonl"), atomically: true, encoding: .utf8)
+        try (lines.joined(separator: "\n") + "\n").write(
+            toFile: folder.appending("mixed.jsonl"),
+            atomically: true,
+            encoding: .utf8
+        )
         let index = try fixture.sou(["index", folder.path])
         #expect(index.status == 4)
         #expect(index.standardError.contains("3 documents added, 14 failed"), "\(index.standardError)")
@@ -88,9 +94,10 @@ import Testing
         #expect(try fixture.sou(["ping"]).status == 0)
         #expect(try fixture.sou(["search", "nothingmatchesthis"]).status == 1)
         #expect(try fixture.sou(["get", "missing"]).status == 1)
-        for usage in [["frobnicate"], ["search"], ["get"], ["delete"], ["index"], ["search", "x", "--limit", "many"],
-            ["index", "/no/such/folder"], ["--no-such-flag", "ping"]]
-        {
+        for usage in [
+            ["frobnicate"], ["search"], ["get"], ["delete"], ["index"], ["search", "x", "--limit", "many"],
+            ["index", "/no/such/folder"], ["--no-such-flag", "ping"],
+        ] {
             #expect(try fixture.sou(usage).status == 2, "\(usage)")
         }
         let serverError = try fixture.sou(["--index", "nosuchindex", "search", "x"])
@@ -101,7 +108,9 @@ import Testing
         #expect(badDocument.standardError.contains("BAD_DOCUMENT"))
         #expect(try fixture.sou(["raw"], input: "PING\n").status == 0)
         let directory = try TemporaryDirectory(prefix: "sou-it")
-        for arguments in [["ping"], ["index", Self.seeds], ["add"], ["raw"], ["commit"], ["delete", "x"], ["indexes"]] {
+        for arguments in [
+            ["ping"], ["index", Self.seeds], ["add"], ["raw"], ["commit"], ["delete", "x"], ["indexes"],
+        ] {
             let output = try ProcessRunner.run("sou", ["--socket", directory.appending("gone.sock")] + arguments)
             #expect(output.status == 3, "\(arguments)")
             #expect(output.standardError.contains("is soud running?"))
@@ -129,7 +138,11 @@ import Testing
         let fixture = try await DaemonFixture.start()
         let sou = ProcessRunner.executable("sou")
         func onTerminal(_ command: String, environment: [String: String?] = [:]) throws -> String {
-            let output = try ProcessRunner.run("/usr/bin/script", ["-qec", command, "/dev/null"], environment: environment)
+            let output = try ProcessRunner.run(
+                "/usr/bin/script",
+                ["-qec", command, "/dev/null"],
+                environment: environment
+            )
             #expect(output.status == 0, "\(command): \(output.standardOutput)")
             return output.standardOutput
         }

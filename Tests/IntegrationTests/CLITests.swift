@@ -50,7 +50,10 @@ import Testing
             #expect(output.status == 3, "\(arguments)")
         }
         let viaEnvironment = try ProcessRunner.run(
-            "sou", ["ping"], environment: ["SOU_SOCKET": directory.appending("none.sock")])
+            "sou",
+            ["ping"],
+            environment: ["SOU_SOCKET": directory.appending("none.sock")]
+        )
         #expect(viaEnvironment.status == 3)
     }
 
@@ -58,9 +61,17 @@ import Testing
         let fixture = try await DaemonFixture.start()
         let folder = try TemporaryDirectory(prefix: "sou-docs")
         try FileManager.default.createDirectory(atPath: folder.appending("sub"), withIntermediateDirectories: true)
-        try "\n  First Title\nsecond line 大同\n".write(toFile: folder.appending("a.txt"), atomically: true, encoding: .utf8)
-        try "# Heading\nmarkdown 大同 body\n".write(toFile: folder.appending("sub/b.md"), atomically: true, encoding: .utf8)
-        try #"{"id":"j1","body":"jsonl 大同"}"# .appending("\n" + #"{"id":"j2","body":"jsonl two"}"# + "\n")
+        try "\n  First Title\nsecond line 大同\n".write(
+            toFile: folder.appending("a.txt"),
+            atomically: true,
+            encoding: .utf8
+        )
+        try "# Heading\nmarkdown 大同 body\n".write(
+            toFile: folder.appending("sub/b.md"),
+            atomically: true,
+            encoding: .utf8
+        )
+        try #"{"id":"j1","body":"jsonl 大同"}"#.appending("\n" + #"{"id":"j2","body":"jsonl two"}"# + "\n")
             .write(toFile: folder.appending("c.jsonl"), atomically: true, encoding: .utf8)
         try "ignored".write(toFile: folder.appending("d.bin"), atomically: true, encoding: .utf8)
         let index = try fixture.sou(["index", folder.path])

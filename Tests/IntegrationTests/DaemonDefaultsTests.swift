@@ -40,16 +40,25 @@ import Glibc
         #expect((socketAttributes[.posixPermissions] as? Int) == 0o600)
 
         let viaDefault = try ProcessRunner.run(
-            "sou", ["add"], input: #"{"id":"d1","body":"defaults work"}"# + "\n",
-            environment: ["TMPDIR": directory.path, "SOU_SOCKET": nil])
+            "sou",
+            ["add"],
+            input: #"{"id":"d1","body":"defaults work"}"# + "\n",
+            environment: ["TMPDIR": directory.path, "SOU_SOCKET": nil]
+        )
         #expect(viaDefault.status == 0, "\(viaDefault.standardError)")
         let viaEnvironment = try ProcessRunner.run(
-            "sou", ["get", "d1"], environment: ["SOU_SOCKET": socket, "TMPDIR": "/nonexistent"])
+            "sou",
+            ["get", "d1"],
+            environment: ["SOU_SOCKET": socket, "TMPDIR": "/nonexistent"]
+        )
         #expect(viaEnvironment.status == 0, "\(viaEnvironment.standardError)")
         #expect(viaEnvironment.standardOutput.contains("defaults work"))
         // --socket wins over $SOU_SOCKET.
         let flagWins = try ProcessRunner.run(
-            "sou", ["ping", "--socket", socket], environment: ["SOU_SOCKET": directory.appending("wrong.sock")])
+            "sou",
+            ["ping", "--socket", socket],
+            environment: ["SOU_SOCKET": directory.appending("wrong.sock")]
+        )
         #expect(flagWins.status == 0)
 
         kill(process.processIdentifier, SIGTERM)
@@ -63,7 +72,10 @@ import Glibc
         let fixture = try await DaemonFixture.start()
         let otherSocket = fixture.directory.appending("other.sock")
         let second = try await DaemonProcess.start(
-            dataDirectory: fixture.daemon.dataDirectory, socket: otherSocket, waitForSocket: false)
+            dataDirectory: fixture.daemon.dataDirectory,
+            socket: otherSocket,
+            waitForSocket: false
+        )
         #expect(await second.waitForExit() == 1)
         #expect(second.log().contains("locked by another process"))
         #expect(!FileManager.default.fileExists(atPath: otherSocket))
@@ -84,8 +96,10 @@ import Glibc
         #expect(jsonObject(add.standardOutput)?["added"] as? Int == 3)
         #expect(jsonObject(try fixture.sou(["ping", "--json"]).standardOutput) != nil)
         #expect(jsonObject(try fixture.sou(["commit", "--json"]).standardOutput)?["ok"] as? Bool == true)
-        #expect(jsonObject(try fixture.sou(["get", "f3", "--json"]).standardOutput)?["body"] as? String
-            == "from file two\nsecond line")
+        #expect(
+            jsonObject(try fixture.sou(["get", "f3", "--json"]).standardOutput)?["body"] as? String
+                == "from file two\nsecond line"
+        )
         #expect(jsonObject(try fixture.sou(["delete", "f1", "--json"]).standardOutput)?["deleted"] as? Int == 1)
         #expect(try fixture.sou(["indexes", "--json"]).standardOutput == "[\"default\"]\n")
         let stats = try fixture.sou(["--json", "stats"])

@@ -17,15 +17,21 @@ final class DaemonFixture: @unchecked Sendable {
     static func start(_ extraArguments: [String] = []) async throws -> DaemonFixture {
         let directory = try TemporaryDirectory(prefix: "sou-it")
         let daemon = try await DaemonProcess.start(
-            dataDirectory: directory.appending("data"), socket: directory.appending("s.sock"),
-            extraArguments: ["--refresh-interval-ms", "50"] + extraArguments)
+            dataDirectory: directory.appending("data"),
+            socket: directory.appending("s.sock"),
+            extraArguments: ["--refresh-interval-ms", "50"] + extraArguments
+        )
         return DaemonFixture(directory: directory, daemon: daemon)
     }
 
     func connect(timeout: Duration = .seconds(300)) throws -> SouConnection { try daemon.connect(timeout: timeout) }
 
     /// Runs the `sou` binary against this daemon.
-    func sou(_ arguments: [String], input: String = "", environment: [String: String?] = [:]) throws
+    func sou(
+        _ arguments: [String],
+        input: String = "",
+        environment: [String: String?] = [:]
+    ) throws
         -> ProcessRunner.Output
     {
         try ProcessRunner.run("sou", ["--socket", socket] + arguments, input: input, environment: environment)

@@ -1,7 +1,7 @@
 import Foundation
-import Synchronization
 import SouClient
 import SouTestSupport
+import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -34,7 +34,9 @@ import Glibc
         #expect(!FileManager.default.fileExists(atPath: fixture.socket))
         // The acknowledged document survives a restart.
         let again = try await DaemonProcess.start(
-            dataDirectory: fixture.daemon.dataDirectory, socket: fixture.socket)
+            dataDirectory: fixture.daemon.dataDirectory,
+            socket: fixture.socket
+        )
         #expect(try again.request("GET t1").isOK)
         again.kill(signal: SIGINT)
         #expect(await again.waitForExit() == 0, "\(again.log())")
@@ -111,7 +113,10 @@ import Glibc
     /// each `STATS` asked here. An event, awaited with a hang guard only.
     /// - Returns: whether it did before the 10-minute hang guard.
     static func waitForCounter(
-        _ name: String, _ count: Int, after before: Int, on connection: SouConnection
+        _ name: String,
+        _ count: Int,
+        after before: Int,
+        on connection: SouConnection
     ) async throws -> Bool {
         let hangGuard = ContinuousClock.now + .seconds(600)
         var polls = 0
@@ -257,7 +262,10 @@ import Glibc
         let fixture = try await DaemonFixture.start()
         let other = try TemporaryDirectory(prefix: "sou-it2")
         let second = try await DaemonProcess.start(
-            dataDirectory: other.appending("data"), socket: fixture.socket, waitForSocket: false)
+            dataDirectory: other.appending("data"),
+            socket: fixture.socket,
+            waitForSocket: false
+        )
         let status = await second.waitForExit()
         #expect(status != 0)
         #expect(second.log().contains("another soud is already serving"))
@@ -280,7 +288,10 @@ import Glibc
         let path = directory.appending("s.sock")
         _ = FileManager.default.createFile(atPath: path, contents: Data("keep me".utf8))
         let daemon = try await DaemonProcess.start(
-            dataDirectory: directory.appending("data"), socket: path, waitForSocket: false)
+            dataDirectory: directory.appending("data"),
+            socket: path,
+            waitForSocket: false
+        )
         #expect(await daemon.waitForExit() != 0)
         #expect(daemon.log().contains("is not a socket"))
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "keep me")
@@ -298,7 +309,10 @@ import Glibc
         #expect(await open.waitForExit() == 0, "\(open.log())")
 
         let guarded = try await DaemonProcess.start(
-            dataDirectory: data, socket: socket, extraArguments: ["--writer-uid", String(getuid() &+ 1)])
+            dataDirectory: data,
+            socket: socket,
+            extraArguments: ["--writer-uid", String(getuid() &+ 1)]
+        )
         let connection = try guarded.connect()
         let writes = [
             #"ADD {"id":"y","body":"present"}"#, #"UPSERT {"id":"x","body":"replaced"}"#, "DELETE x", "COMMIT",
@@ -322,7 +336,9 @@ import Glibc
         #expect(try connection.request("STATS").isOK)
         #expect(try connection.request("USE default").isOK)
 
-        let allowed = try await DaemonFixture.start(["--writer-uid", String(getuid() &+ 1), "--writer-uid", String(getuid())])
+        let allowed = try await DaemonFixture.start([
+            "--writer-uid", String(getuid() &+ 1), "--writer-uid", String(getuid()),
+        ])
         let writer = try allowed.connect()
         #expect(try writer.request(#"ADD {"id":"x"}"#).isOK)
         #expect(try writer.request("CREATE news").isOK)
@@ -334,7 +350,9 @@ import Glibc
     @Test(
         .enabled(
             if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")
-                && FileManager.default.isExecutableFile(atPath: "/usr/bin/socat")))
+                && FileManager.default.isExecutableFile(atPath: "/usr/bin/socat")
+        )
+    )
     func peerCredentialsAreTheClientsRealUid() async throws {
         let fixture = try await DaemonFixture.start(["--writer-uid", "0", "--socket-mode", "0666"])
         chmod(fixture.directory.path, 0o755)
@@ -342,9 +360,12 @@ import Glibc
         func asNobody(_ input: String) throws -> ProcessRunner.Output {
             try ProcessRunner.run(
                 "/usr/bin/setpriv",
-                ["--reuid=\(nobody)", "--regid=\(nobody)", "--clear-groups", "/usr/bin/socat", "-t", "5", "-",
-                    "UNIX-CONNECT:\(fixture.socket)"],
-                input: input)
+                [
+                    "--reuid=\(nobody)", "--regid=\(nobody)", "--clear-groups", "/usr/bin/socat", "-t", "5", "-",
+                    "UNIX-CONNECT:\(fixture.socket)",
+                ],
+                input: input
+            )
         }
         let refused = try asNobody(#"ADD {"id":"n1","body":"from nobody"}"# + "\nCOUNT nobody\n")
         #expect(refused.status == 0, "\(refused.standardError)")
@@ -357,7 +378,11 @@ import Glibc
     @Test func existingDataDirectoryBecomes0700() async throws {
         let directory = try TemporaryDirectory(prefix: "sou-it")
         let data = directory.appending("data")
-        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o755])
+        try FileManager.default.createDirectory(
+            atPath: data,
+            withIntermediateDirectories: false,
+            attributes: [.posixPermissions: 0o755]
+        )
         let daemon = try await DaemonProcess.start(dataDirectory: data, socket: directory.appending("s.sock"))
         let attributes = try FileManager.default.attributesOfItem(atPath: data)
         #expect((attributes[.posixPermissions] as? Int) == 0o700)
@@ -369,8 +394,10 @@ import Glibc
         let config = directory.appending("soud.toml")
         try "max_results = 7\nsocket_mode = \"0640\"\n".write(toFile: config, atomically: true, encoding: .utf8)
         let daemon = try await DaemonProcess.start(
-            dataDirectory: directory.appending("data"), socket: directory.appending("s.sock"),
-            extraArguments: ["--config", config])
+            dataDirectory: directory.appending("data"),
+            socket: directory.appending("s.sock"),
+            extraArguments: ["--config", config]
+        )
         #expect(try daemon.request("SEARCH limit=8 x").errorCode == "LIMIT")
         let attributes = try FileManager.default.attributesOfItem(atPath: daemon.socketPath)
         #expect((attributes[.posixPermissions] as? Int) == 0o640)

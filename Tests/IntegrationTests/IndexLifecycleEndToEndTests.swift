@@ -1,7 +1,7 @@
 import Foundation
 import SouClient
-import Synchronization
 import SouTestSupport
+import Synchronization
 import Testing
 
 /// Index lifecycle through a real `soud`: one process per data directory, per-index boosts
@@ -36,7 +36,9 @@ import Testing
         #expect(await fixture.daemon.waitForExit() == 0)
 
         let news = fixture.daemon.dataDirectory + "/news"
-        let postings = try #require(try FileManager.default.contentsOfDirectory(atPath: news).first { $0.hasSuffix(".post") })
+        let postings = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: news).first { $0.hasSuffix(".post") }
+        )
         var bytes = try #require(FileManager.default.contents(atPath: news + "/" + postings))
         bytes[bytes.count / 2] ^= 0x10
         try bytes.write(to: URL(fileURLWithPath: news + "/" + postings))
@@ -61,8 +63,10 @@ import Testing
     @Test func secondDaemonOnTheSameDataDirectoryFailsClearly() async throws {
         let fixture = try await DaemonFixture.start()
         let second = try await DaemonProcess.start(
-            dataDirectory: fixture.daemon.dataDirectory, socket: fixture.directory.appending("other.sock"),
-            waitForSocket: false)
+            dataDirectory: fixture.daemon.dataDirectory,
+            socket: fixture.directory.appending("other.sock"),
+            waitForSocket: false
+        )
         let status = await second.waitForExit()
         #expect(status != 0)
         #expect(second.log().contains("data directory is locked by another process"), "\(second.log())")

@@ -46,9 +46,10 @@ import Testing
         #expect(replies[0].final == "OK PONG")
         #expect(replies[1].final.hasPrefix("OK sou ") && replies[1].final.contains(" protocol 1"))
         #expect(replies[2].lines.count == Int(replies[2].message.split(separator: " ")[0]))
-        for command in ["PING", "VERSION", "SEARCH", "COUNT", "GET", "ADD", "UPSERT", "DELETE", "COMMIT", "STATS",
-            "USE", "INDEXES", "CREATE", "DROP", "JSON", "HELP", "QUIT"]
-        {
+        for command in [
+            "PING", "VERSION", "SEARCH", "COUNT", "GET", "ADD", "UPSERT", "DELETE", "COMMIT", "STATS",
+            "USE", "INDEXES", "CREATE", "DROP", "JSON", "HELP", "QUIT",
+        ] {
             #expect(replies[2].lines.contains { $0.hasPrefix(command) }, "HELP lists \(command)")
         }
         #expect(replies[3].final.hasPrefix("OK SEARCH [limit=N]"))
@@ -101,7 +102,9 @@ import Testing
         for index in 0..<(lines.count - 1) {
             let response = try connection.readResponse()
             #expect(response.lines.isEmpty, "reply \(index) is one line")
-            replies.append(try #require(jsonObject(response.final), "reply \(index) is a JSON object: \(response.final)"))
+            replies.append(
+                try #require(jsonObject(response.final), "reply \(index) is a JSON object: \(response.final)")
+            )
         }
         #expect(try connection.readLine() == nil)
 
@@ -206,7 +209,9 @@ import Testing
         #expect(try user.request(#"ADD {"id":"n1","body":"gone soon"}"#).isOK)
         #expect(try user.request("COMMIT").isOK)
         #expect(try dropper.request("DROP news").final == "OK dropped news")
-        for request in ["COUNT gone", "SEARCH gone", "GET n1", #"ADD {"id":"n2","body":"x"}"#, "DELETE n1", "COMMIT", "STATS"] {
+        for request in [
+            "COUNT gone", "SEARCH gone", "GET n1", #"ADD {"id":"n2","body":"x"}"#, "DELETE n1", "COMMIT", "STATS",
+        ] {
             #expect(try user.request(request).errorCode == "NO_INDEX", "\(request)")
         }
         #expect(try user.request("DROP news").errorCode == "NO_INDEX")

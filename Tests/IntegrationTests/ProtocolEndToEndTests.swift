@@ -20,7 +20,10 @@ import Testing
     @Test func addCommitSearchGetDelete() async throws {
         let fixture = try await DaemonFixture.start()
         let connection = try fixture.connect()
-        #expect(try connection.request(#"ADD {"id":"d1","title":"大同 教育","body":"大同市的教育发展 hello world"}"#).final == "OK added d1")
+        #expect(
+            try connection.request(#"ADD {"id":"d1","title":"大同 教育","body":"大同市的教育发展 hello world"}"#).final
+                == "OK added d1"
+        )
         #expect(try connection.request(#"UPSERT {"id":"d2","title":"other","body":"nothing to see hello"}"#).isOK)
         #expect(try connection.request("COMMIT").final == "OK committed")
         let search = try connection.request("SEARCH limit=5 大同")

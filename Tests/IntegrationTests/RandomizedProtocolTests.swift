@@ -28,7 +28,11 @@ import Glibc
         }
 
         static func words(of text: String) -> Set<String> {
-            Set(text.split(whereSeparator: { $0.isWhitespace || $0 == "\"" || $0 == "\\" || $0 == "🎉" }).map(String.init))
+            Set(
+                text.split(whereSeparator: { $0.isWhitespace || $0 == "\"" || $0 == "\\" || $0 == "🎉" }).map(
+                    String.init
+                )
+            )
         }
     }
 
@@ -45,7 +49,10 @@ import Glibc
         let data = directory.appending("data")
         let socket = directory.appending("s.sock")
         let daemon = try await DaemonProcess.start(
-            dataDirectory: data, socket: socket, extraArguments: ["--refresh-interval-ms", "600000"])
+            dataDirectory: data,
+            socket: socket,
+            extraArguments: ["--refresh-interval-ms", "600000"]
+        )
         let connection = try daemon.connect()
         var model = Model()
         var requests = 0
@@ -63,7 +70,8 @@ import Glibc
                     model.pending[id] = fields
                     checks.append { #expect($0.final == "OK added \(id)") }
                 case 40..<50:
-                    let ids = Array(Set((0..<Int(1 + random.next() % 3)).map { _ in "r\(random.next() % 40)" })).sorted()
+                    let ids = Array(Set((0..<Int(1 + random.next() % 3)).map { _ in "r\(random.next() % 40)" }))
+                        .sorted()
                     let existing = ids.filter { model.pending[$0] != nil }.count
                     for id in ids { model.pending[id] = nil }
                     lines.append("DELETE " + ids.joined(separator: " "))

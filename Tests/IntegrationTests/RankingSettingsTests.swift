@@ -9,7 +9,10 @@ import Testing
     func scores(_ arguments: [String]) async throws -> [String: Double] {
         let fixture = try await DaemonFixture.start(arguments)
         let connection = try fixture.connect()
-        #expect(try connection.request(#"ADD {"id":"many","body":"apple apple apple banana cherry date elder fig grape"}"#).isOK)
+        #expect(
+            try connection.request(#"ADD {"id":"many","body":"apple apple apple banana cherry date elder fig grape"}"#)
+                .isOK
+        )
         #expect(try connection.request(#"ADD {"id":"once","body":"apple kiwi"}"#).isOK)
         #expect(try connection.request("COMMIT").isOK)
         let reply = try connection.request("SEARCH snippet=off apple")
@@ -36,8 +39,11 @@ import Testing
     @Test func outOfRangeValuesStopStartup() async throws {
         let directory = try TemporaryDirectory(prefix: "sou-it")
         let daemon = try await DaemonProcess.start(
-            dataDirectory: directory.appending("data"), socket: directory.appending("s.sock"),
-            extraArguments: ["--bm25-b", "2"], waitForSocket: false)
+            dataDirectory: directory.appending("data"),
+            socket: directory.appending("s.sock"),
+            extraArguments: ["--bm25-b", "2"],
+            waitForSocket: false
+        )
         #expect(await daemon.waitForExit() != 0)
         #expect(daemon.log().contains("bm25_b"), "\(daemon.log())")
     }

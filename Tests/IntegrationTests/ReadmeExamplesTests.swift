@@ -25,12 +25,15 @@ import Testing
 
     static func onPath(_ name: String) -> String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+        return path.split(separator: ":").map { "\($0)/\(name)" }.first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
     }
 
     @Test(.enabled(if: onPath("socat") != nil)) func socatExamples() async throws {
         let fixture = try await DaemonFixture.start()
-        let examples = try Self.codeBlocks("README.md", language: "sh").filter { $0.contains("socat") }
+        let examples =
+            try Self.codeBlocks("README.md", language: "sh").filter { $0.contains("socat") }
             + Self.codeBlocks("docs/PROTOCOL.md", language: "sh").filter { $0.contains("socat") }
         #expect(examples.count == 2)
         for example in examples {

@@ -82,7 +82,9 @@ import Testing
         let hog = try fixture.connect(timeout: .seconds(30))
         let requests = (0..<hogCount).map { "SEARCH limit=\(Self.limit($0)) snippet=off fields=* w\n" }
         try hog.write(Array(requests.joined().utf8))
-        print("one reply: \(replyBytes >> 10) KiB in \(oneReply); \(hogCount) pipelined: \((hogCount * replyBytes) >> 20) MiB")
+        print(
+            "one reply: \(replyBytes >> 10) KiB in \(oneReply); \(hogCount) pipelined: \((hogCount * replyBytes) >> 20) MiB"
+        )
 
         // Watch the hog's requests run until none has started for twice the time one reply
         // takes (at least 1 s), more than `allowedWhileStuck` have run, or 15 s passed.
@@ -92,7 +94,8 @@ import Testing
         var lastChange = ContinuousClock.now
         var peak = before
         let deadline = ContinuousClock.now + .seconds(15)
-        while ContinuousClock.now - lastChange < quiet, hogRan <= Self.allowedWhileStuck, ContinuousClock.now < deadline {
+        while ContinuousClock.now - lastChange < quiet, hogRan <= Self.allowedWhileStuck, ContinuousClock.now < deadline
+        {
             try await Task.sleep(for: .milliseconds(100))
             observations += 1
             // Each observation is a request of its own.

@@ -93,10 +93,15 @@ import Testing
         let file = try TemporaryDirectory(prefix: "sou-bench")
         let lines = (0..<20).map { #"{"id":"d\#($0)","body":"大同 bench \#($0)"}"# }
         try (lines.joined(separator: "\n") + "\n").write(
-            toFile: file.appending("docs.jsonl"), atomically: true, encoding: .utf8)
+            toFile: file.appending("docs.jsonl"),
+            atomically: true,
+            encoding: .utf8
+        )
         let index = try fixture.sou(["--index", "bench", "bench", "index", file.appending("docs.jsonl")])
         #expect(index.status == 0, "\(index.standardError)")
-        for label in ["indexed 20 documents (0 failed)", "docs/s", "MB/s", "first searchable", "index size", "peak RSS"] {
+        for label in [
+            "indexed 20 documents (0 failed)", "docs/s", "MB/s", "first searchable", "index size", "peak RSS",
+        ] {
             #expect(index.standardOutput.contains(label), "\(label): \(index.standardOutput)")
         }
         let count = try fixture.sou(["--index", "bench", "search", "--json", "大同"])

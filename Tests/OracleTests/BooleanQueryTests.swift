@@ -63,7 +63,8 @@ import Testing
         let count = Int(random.next() % 2) + 2
         let children = (0..<count).map { _ in randomExpression(depth: depth - 1, words: words, random: &random) }
         if roll < 7 {
-            let negatives = random.next() % 2 == 0 ? [randomExpression(depth: depth - 1, words: words, random: &random)] : []
+            let negatives =
+                random.next() % 2 == 0 ? [randomExpression(depth: depth - 1, words: words, random: &random)] : []
             return .and(positive: children, negative: negatives)
         }
         return .or(children)

@@ -1,12 +1,13 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import SouDocument
 import SouFormat
 import SouIndex
 import SouQuery
 import SouTestSupport
 import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Random upserts, deletes, commits and background merges through `IndexCatalog`, then
 /// real queries through `Searcher`: totals and hit sets equal a brute-force scan of the
@@ -28,10 +29,20 @@ import Testing
 
     /// Documents of `model` that have `word` as a whole space-separated token in any field.
     func having(_ word: String, _ model: [String: Document]) -> Set<String> {
-        Set(model.values.filter { $0.fields.contains { $0.value.split(separator: " ").contains(Substring(word)) } }.map(\.id))
+        Set(
+            model.values.filter { $0.fields.contains { $0.value.split(separator: " ").contains(Substring(word)) } }.map(
+                \.id
+            )
+        )
     }
 
-    func check(_ snapshot: Snapshot, _ model: [String: Document], seed: UInt64, step: Int, random: inout SplitMix64) throws {
+    func check(
+        _ snapshot: Snapshot,
+        _ model: [String: Document],
+        seed: UInt64,
+        step: Int,
+        random: inout SplitMix64
+    ) throws {
         let searcher = Searcher(snapshot: snapshot)
         let fresh = try SnapshotFixture(documents: model.keys.sorted().map { model[$0]! })
         let reference = Searcher(snapshot: fresh.snapshot)
@@ -52,10 +63,15 @@ import Testing
                 let context = "seed \(seed) step \(step): \(query)"
                 #expect(result.total == expected.count, "\(context)")
                 #expect(Set(result.hits.map(\.id)) == expected, "\(context)")
-                let scores = Dictionary(uniqueKeysWithValues: try reference.search(query, options: options).hits.map { ($0.id, $0.score) })
+                let scores = Dictionary(
+                    uniqueKeysWithValues: try reference.search(query, options: options).hits.map { ($0.id, $0.score) }
+                )
                 for hit in result.hits {
                     let want = try #require(scores[hit.id], "\(context): \(hit.id)")
-                    #expect(abs(hit.score - want) <= 1e-4 * max(1, abs(want)), "\(context): \(hit.id) \(hit.score) vs \(want)")
+                    #expect(
+                        abs(hit.score - want) <= 1e-4 * max(1, abs(want)),
+                        "\(context): \(hit.id) \(hit.score) vs \(want)"
+                    )
                 }
             }
         }
@@ -68,8 +84,14 @@ import Testing
         let directory = try TemporaryDirectory(prefix: "sou-lifecycle")
         let options = IndexOptions(
             refreshInterval: .seconds(3600),
-            mergePolicy: .init(segmentsPerTier: 2, maxMergeAtOnce: 3, floorSegmentBytes: 1 << 20, maxConcurrentMerges: 2),
-            warningHandler: { _ in })
+            mergePolicy: .init(
+                segmentsPerTier: 2,
+                maxMergeAtOnce: 3,
+                floorSegmentBytes: 1 << 20,
+                maxConcurrentMerges: 2
+            ),
+            warningHandler: { _ in }
+        )
         let catalog = try await IndexCatalog(dataDirectory: directory.appending("data"), options: options)
         let index = try #require(catalog.index(named: "default"))
         var model: [String: Document] = [:]
@@ -82,7 +104,9 @@ import Testing
                 try await index.add(batch)
                 for document in batch { model[document.id] = document }
             case 5..<7:
-                let ids = (0..<Int.random(in: 1...4, using: &random)).map { _ in "d\(Int.random(in: 0..<50, using: &random))" }
+                let ids = (0..<Int.random(in: 1...4, using: &random)).map { _ in
+                    "d\(Int.random(in: 0..<50, using: &random))"
+                }
                 _ = try await index.delete(ids: ids)
                 for id in ids { model[id] = nil }
             default:

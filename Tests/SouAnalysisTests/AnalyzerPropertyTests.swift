@@ -98,13 +98,17 @@ func slotsMatch(_ slots: [PositionedQuerySlot], _ tokens: [Token]) -> Bool {
             let actual = tokens.map { "\($0.term)@\($0.position)" }
             let expected = expectedTokens(text)
             // String == compares canonically; composed terms of re-assembled characters are equal.
-            #expect(actual.count == expected.count && zip(actual, expected).allSatisfy { $0 == $1 },
-                    "seed \(seed) text \(text.debugDescription)")
+            #expect(
+                actual.count == expected.count && zip(actual, expected).allSatisfy { $0 == $1 },
+                "seed \(seed) text \(text.debugDescription)"
+            )
             let bytes = Array(text.utf8)
             for token in tokens {
                 let source = try #require(String(validating: bytes[token.range], as: UTF8.self))
-                #expect(analyzer.normalize(source).contains(token.term),
-                        "seed \(seed) \(token) in \(text.debugDescription)")
+                #expect(
+                    analyzer.normalize(source).contains(token.term),
+                    "seed \(seed) \(token) in \(text.debugDescription)"
+                )
             }
         }
     }
@@ -132,7 +136,10 @@ func slotsMatch(_ slots: [PositionedQuerySlot], _ tokens: [Token]) -> Bool {
                 }
                 let expected = characterContains(normalizedDocument, normalizedQuery)
                 let actual = slotsMatch(analyzer.querySlots(query), tokens)
-                #expect(actual == expected, "seed \(seed) query \(query.debugDescription) doc \(document.debugDescription)")
+                #expect(
+                    actual == expected,
+                    "seed \(seed) query \(query.debugDescription) doc \(document.debugDescription)"
+                )
                 if expected { positives += 1 } else { negatives += 1 }
             }
         }

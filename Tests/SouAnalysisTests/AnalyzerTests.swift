@@ -39,9 +39,11 @@ private func terms(_ tokens: [Token]) -> [String] {
     @Test func positionsContinueAcrossWordsAndRuns() {
         #expect(terms(analyzer.tokens("APP使用")) == ["app@0", "使用@1", "用@2"])
         #expect(terms(analyzer.tokens("2022年5月")) == ["2022@0", "年@1", "5@2", "月@3"])
-        #expect(terms(analyzer.tokens("本报讯（记者 田雁）")) == [
-            "本报@0", "报讯@1", "讯@2", "记者@3", "者@4", "田雁@5", "雁@6",
-        ])
+        #expect(
+            terms(analyzer.tokens("本报讯（记者 田雁）")) == [
+                "本报@0", "报讯@1", "讯@2", "记者@3", "者@4", "田雁@5", "雁@6",
+            ]
+        )
     }
 
     @Test func japaneseAndKoreanRunsAreCJK() {
@@ -76,15 +78,19 @@ private func terms(_ tokens: [Token]) -> [String] {
     }
 
     @Test func querySlots() {
-        #expect(analyzer.querySlots("大同日报") == [
-            .term("大同", position: 0), .term("同日", position: 1), .term("日报", position: 2),
-        ])
+        #expect(
+            analyzer.querySlots("大同日报") == [
+                .term("大同", position: 0), .term("同日", position: 1), .term("日报", position: 2),
+            ]
+        )
         #expect(analyzer.querySlots("大") == [.cjkPrefix("大", position: 0)])
         #expect(analyzer.querySlots("APP使用") == [.term("app", position: 0), .term("使用", position: 1)])
         #expect(analyzer.querySlots("5G大") == [.term("5g", position: 0), .cjkPrefix("大", position: 1)])
-        #expect(analyzer.querySlots("www.dtnews.cn") == [
-            .term("www", position: 0), .term("dtnews", position: 1), .term("cn", position: 2),
-        ])
+        #expect(
+            analyzer.querySlots("www.dtnews.cn") == [
+                .term("www", position: 0), .term("dtnews", position: 1), .term("cn", position: 2),
+            ]
+        )
     }
 
     @Test func cjkPrefixMatching() {

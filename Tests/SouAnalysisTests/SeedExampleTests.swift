@@ -47,7 +47,9 @@ import Testing
                 let shift = inLine[start].position - tokens[0].position
                 // The passage's last CJK character may continue the line's run: then the line has a
                 // bigram where the passage has the final unigram.
-                return zip(window, tokens).dropLast().allSatisfy { $0.term == $1.term && $0.position == $1.position + shift }
+                return zip(window, tokens).dropLast().allSatisfy {
+                    $0.term == $1.term && $0.position == $1.position + shift
+                }
                     && window.last.map { $0.term.hasPrefix(tokens.last!.term) } == true
             }
             #expect(found, "\(passage) analyzes differently inside its line")

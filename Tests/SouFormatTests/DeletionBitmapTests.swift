@@ -69,7 +69,8 @@ import Testing
         #expect(throws: FormatError.self) {
             _ = try DeletionBitmap(
                 file: Self.reframe(file) {
-                    $0[4] = 6; $0[16 + 4] |= 0x10
+                    $0[4] = 6
+                    $0[16 + 4] |= 0x10
                 }
             )
         }

@@ -6,7 +6,9 @@ import Testing
 /// Bad bytes end as a thrown error on open (CRC) or as `isCorrupt`, never as a crash.
 @Suite(.offCooperativePool) struct PostingsCorruptionTests {
     /// A small index of a few terms, its files and its term infos.
-    private static func sampleIndex(_ random: inout PostingsTestRandom) -> (
+    private static func sampleIndex(
+        _ random: inout PostingsTestRandom
+    ) -> (
         files: (postings: [UInt8], positions: [UInt8]), infos: [TermInfo]
     ) {
         var writer = PostingsWriter()
@@ -94,8 +96,13 @@ import Testing
     @Test func handBuiltBadBlockOffsetIsCorrupt() throws {
         var skip = ByteWriter()
         SkipEntry(
-            lastDoc: 7, blockOffset: 0, blockLength: 1_000_000, positionsOffset: 0, positionsLength: 1,
-            maxFrequency: 1, minFieldLength: 3
+            lastDoc: 7,
+            blockOffset: 0,
+            blockLength: 1_000_000,
+            positionsOffset: 0,
+            positionsLength: 1,
+            maxFrequency: 1,
+            minFieldLength: 3
         ).encode(after: .origin, into: &skip)
         var body = ByteWriter()
         body.writeVarint(UInt64(1))  // maxFrequency
@@ -106,7 +113,8 @@ import Testing
         body.writeVarint(UInt64(0))
         let reader = try openPostingsReader(
             postings: FileFraming.frame(body.bytes, kind: .postings),
-            positions: FileFraming.frame([0], kind: .positions))
+            positions: FileFraming.frame([0], kind: .positions)
+        )
         let info = TermInfo(documentFrequency: 1, postingsOffset: 0, positionsOffset: 0, totalTermFrequency: 1)
         var cursor = reader.cursor(for: info)
         #expect(cursor.isCorrupt)
@@ -116,8 +124,13 @@ import Testing
         // The same term with the right length reads fine: the test above fails for the right reason.
         var goodSkip = ByteWriter()
         SkipEntry(
-            lastDoc: 7, blockOffset: 0, blockLength: 2, positionsOffset: 0, positionsLength: 1,
-            maxFrequency: 1, minFieldLength: 3
+            lastDoc: 7,
+            blockOffset: 0,
+            blockLength: 2,
+            positionsOffset: 0,
+            positionsLength: 1,
+            maxFrequency: 1,
+            minFieldLength: 3
         ).encode(after: .origin, into: &goodSkip)
         var good = ByteWriter()
         good.write(bytes: [1, 3])
@@ -126,7 +139,8 @@ import Testing
         good.write(bytes: [7, 0])
         let goodReader = try openPostingsReader(
             postings: FileFraming.frame(good.bytes, kind: .postings),
-            positions: FileFraming.frame([5], kind: .positions))
+            positions: FileFraming.frame([5], kind: .positions)
+        )
         cursor = goodReader.cursor(for: info)
         #expect(!cursor.isCorrupt)
         #expect(cursor.doc == 7)
@@ -155,7 +169,8 @@ import Testing
             if random.next() % 8 == 0 { postings.removeLast(Int(random.next() % 40)) }
             let reader = try openPostingsReader(
                 postings: FileFraming.frame(postings, kind: .postings),
-                positions: FileFraming.frame(positions, kind: .positions))
+                positions: FileFraming.frame(positions, kind: .positions)
+            )
             for info in infos { exercise(reader.cursor(for: info), &random) }
         }
     }

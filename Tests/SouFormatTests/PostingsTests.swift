@@ -50,10 +50,17 @@ func openPostingsReader(postings: [UInt8], positions: [UInt8]) throws -> Posting
     try DurableFile.write(postings, to: directory + "/0.postings", sync: false)
     try DurableFile.write(positions, to: directory + "/0.positions", sync: false)
     return try PostingsReader(
-        postings: MappedFile(path: directory + "/0.postings"), positions: MappedFile(path: directory + "/0.positions"))
+        postings: MappedFile(path: directory + "/0.postings"),
+        positions: MappedFile(path: directory + "/0.positions")
+    )
 }
 
-private func makeTerm(documents: Int, maxGap: UInt64, maxFrequency: Int, random: inout PostingsTestRandom)
+private func makeTerm(
+    documents: Int,
+    maxGap: UInt64,
+    maxFrequency: Int,
+    random: inout PostingsTestRandom
+)
     -> ExpectedTerm
 {
     var term = ExpectedTerm()
@@ -154,7 +161,8 @@ private func randomTerms(_ random: inout PostingsTestRandom) -> [ExpectedTerm] {
                     while at < term.docs.count && term.docs[at] < UInt32(target) { at += 1 }
                     let want = at < term.docs.count ? term.docs[at] : PostingsCursor.noMoreDocs
                     #expect(
-                        got == want, "seed \(random.seed): advance(to: \(target)) from \(before), df \(term.docs.count)"
+                        got == want,
+                        "seed \(random.seed): advance(to: \(target)) from \(before), df \(term.docs.count)"
                     )
                     #expect(cursor.doc == got)
                     if at < term.docs.count { #expect(cursor.frequency == term.frequencies[at], "seed \(random.seed)") }
@@ -230,7 +238,8 @@ private func randomTerms(_ random: inout PostingsTestRandom) -> [ExpectedTerm] {
             for _ in 0..<40 where !term.docs.isEmpty {
                 let first = shallow.doc
                 let ahead = UInt32(
-                    min(UInt64(UInt32.max - 1), random.next(in: UInt64(first)...UInt64(term.docs.last!) + 5)))
+                    min(UInt64(UInt32.max - 1), random.next(in: UInt64(first)...UInt64(term.docs.last!) + 5))
+                )
                 shallow.shallowAdvance(to: ahead)
                 #expect(shallow.doc == first, "seed \(random.seed): shallowAdvance moved the doc")
                 if let index = term.firstIndex(atLeast: ahead) {
@@ -281,9 +290,13 @@ private func randomTerms(_ random: inout PostingsTestRandom) -> [ExpectedTerm] {
             files.postings == [
                 0x53, 0x4f, 0x55, 0x50, 0x01, 0x00, 0x00, 0x00, 0x02, 0x05, 0x05, 0x07, 0x04, 0x03, 0x02, 0x05,
                 0x03, 0x01, 0x04, 0x00, 0x84, 0x29, 0xcb, 0xb7,
-            ])
+            ]
+        )
         #expect(
-            files.positions == [0x53, 0x4f, 0x55, 0x58, 0x01, 0x00, 0x00, 0x00, 0x00, 0x04, 0x02, 0x32, 0x15, 0x79, 0x77])
+            files.positions == [
+                0x53, 0x4f, 0x55, 0x58, 0x01, 0x00, 0x00, 0x00, 0x00, 0x04, 0x02, 0x32, 0x15, 0x79, 0x77,
+            ]
+        )
     }
 
     /// A copied cursor is an independent value: moving one leaves the other where it was.

@@ -1,12 +1,13 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 import SouTestSupport
 import Testing
 
 @testable import SouFormat
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Writes `bytes` to a fresh temporary file, maps it and unlinks it (the mapping stays valid).
 func storageMappedFile(_ bytes: [UInt8], name: String = "storage-test") throws -> MappedFile {

@@ -81,8 +81,14 @@ import Testing
         }
         // Absent keys: before the first, after the last, between neighbours, random.
         var absent: [[UInt8]] = [[0xFF] + Array(repeating: 0xFF, count: 41), Array(repeating: 0x00, count: 41)]
-        if let first = keys.first, !first.isEmpty { absent.append([]); absent.append(Array(first.dropLast())) }
-        if let last = keys.last { absent.append(last + [0x00]); absent.append(last + [0xFF, 0xFF]) }
+        if let first = keys.first, !first.isEmpty {
+            absent.append([])
+            absent.append(Array(first.dropLast()))
+        }
+        if let last = keys.last {
+            absent.append(last + [0x00])
+            absent.append(last + [0xFF, 0xFF])
+        }
         for (a, b) in zip(keys, keys.dropFirst()) where Int.random(in: 0..<4, using: &random) == 0 {
             absent.append(a + [0x00])
             if let lastByte = b.last, lastByte > 0 { absent.append(b.dropLast() + [lastByte - 1, 0xFF]) }

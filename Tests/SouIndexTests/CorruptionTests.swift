@@ -58,9 +58,13 @@ import Testing
         }
         for field in ["body", "title"] {
             for term in terms.union(["r1", "nothing"]) {
-                let expected = Set(state.values.filter { document in
-                    document.fields.contains { $0.name == field && $0.value.split(separator: " ").contains(Substring(term)) }
-                }.map(\.id))
+                let expected = Set(
+                    state.values.filter { document in
+                        document.fields.contains {
+                            $0.name == field && $0.value.split(separator: " ").contains(Substring(term))
+                        }
+                    }.map(\.id)
+                )
                 if try search(snapshot, field: field, term: term) != expected { return false }
             }
         }
@@ -70,7 +74,8 @@ import Testing
     /// Offsets to flip: every byte of small files, a spread of others.
     func offsets(count: Int) -> [Int] {
         if count <= 160 { return Array(0..<count) }
-        return Array(0..<40) + stride(from: 40, to: count - 40, by: max(1, (count - 80) / 60)).map { $0 } + Array((count - 40)..<count)
+        return Array(0..<40) + stride(from: 40, to: count - 40, by: max(1, (count - 80) / 60)).map { $0 }
+            + Array((count - 40)..<count)
     }
 
     @Test func flipsInEveryFileAreDetected() async throws {
@@ -93,7 +98,10 @@ import Testing
                 try flipByte(in: copy.path + "/default/" + file, at: offset)
                 let warnings = WarningLog()
                 do {
-                    let catalog = try await IndexCatalog(dataDirectory: copy.path, options: testOptions(warnings: warnings))
+                    let catalog = try await IndexCatalog(
+                        dataDirectory: copy.path,
+                        options: testOptions(warnings: warnings)
+                    )
                     // A damaged index is not served; the catalog says why, naming the file.
                     if let error = catalog.unusableIndexes()["default"] {
                         try await catalog.close()
@@ -110,7 +118,10 @@ import Testing
                     #expect(state != nil, "\(file) flip at \(offset): visible documents are no legal state")
                     #expect(state != states.count - 1, "\(file) flip at \(offset): damage not noticed")
                     if let state {
-                        #expect(try searchesMatch(snapshot, states[state]), "\(file) flip at \(offset): wrong search results")
+                        #expect(
+                            try searchesMatch(snapshot, states[state]),
+                            "\(file) flip at \(offset): wrong search results"
+                        )
                         walStates[state, default: 0] += 1
                     }
                     try await catalog.close()
@@ -124,7 +135,10 @@ import Testing
                 checked += 1
             }
         }
-        print("CorruptionTests: \(checked) flips over \(files.count) files; log flips that opened, by state:", walStates)
+        print(
+            "CorruptionTests: \(checked) flips over \(files.count) files; log flips that opened, by state:",
+            walStates
+        )
         // The committed state is reached by flips in the log's first record.
         #expect(walStates[0, default: 0] > 0)
     }

@@ -1,11 +1,12 @@
+import Testing
+
+@testable import SouIndex
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Testing
-
-@testable import SouIndex
 
 @Suite struct DataDirectoryTests {
     @Test func secondLockFailsEvenInOneProcess() throws {
@@ -37,7 +38,8 @@ import Testing
         for name in ["default", "a", "0", "news_2024", "zh-cn", String(repeating: "a", count: 64)] {
             #expect(DataDirectory.isValidIndexName(name), "\(name)")
         }
-        for name in ["", "Default", "_x", "-x", "a b", "a/b", "..", ".trash-x", "名", String(repeating: "a", count: 65)] {
+        for name in ["", "Default", "_x", "-x", "a b", "a/b", "..", ".trash-x", "名", String(repeating: "a", count: 65)]
+        {
             #expect(!DataDirectory.isValidIndexName(name), "\(name)")
         }
     }

@@ -1,14 +1,15 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import SouDocument
 import SouFormat
 import SouTestSupport
 import Testing
 
 @testable import SouIndex
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Disk full and I/O errors during writes: the write gets an error (never a crash), the
 /// index stays consistent and readable, writes work again once space is back, and nothing
@@ -41,7 +42,10 @@ import Testing
         let warnings = WarningLog()
         // Aggressive merging, so background merges hit the full disk too.
         let merge = TieredMergePolicy.Settings(segmentsPerTier: 2, maxMergeAtOnce: 4, floorSegmentBytes: 1 << 20)
-        let catalog = try await IndexCatalog(dataDirectory: path, options: testOptions(merge: merge, warnings: warnings))
+        let catalog = try await IndexCatalog(
+            dataDirectory: path,
+            options: testOptions(merge: merge, warnings: warnings)
+        )
         let index = try #require(catalog.index(named: "default"))
         // Fill the file system, leaving about 200 KiB.
         let ballast = try fill(mountPoint, leaving: 200 * 1024)
@@ -84,12 +88,16 @@ import Testing
             let snapshot = index.snapshot()
             #expect(snapshot.liveDocumentCount == committed.count, "seed \(seed) step \(step)")
             let word = vocabulary.randomElement(using: &random)!
-            #expect(try search(snapshot, field: "body", term: word) == matching(committed, word), "seed \(seed) step \(step)")
+            #expect(
+                try search(snapshot, field: "body", term: word) == matching(committed, word),
+                "seed \(seed) step \(step)"
+            )
         }
         let failedMerges = warnings.all.filter { $0.contains("merge of") && $0.contains("failed") }.count
         print(
             "DiskFullTests: \(acknowledged.count) acknowledged, \(failedAdds) adds, \(failedCommits) commits and",
-            "\(failedMerges) merges failed, \(index.stats().mergesDone) merges done")
+            "\(failedMerges) merges failed, \(index.stats().mergesDone) merges done"
+        )
         #expect(failedAdds > 0, "the disk never filled up (seed \(seed))")
         #expect(failedCommits > 0, "no commit hit the full disk (seed \(seed))")
 
@@ -113,7 +121,9 @@ import Testing
         let snapshot = again.snapshot()
         #expect(snapshot.liveDocumentCount == acknowledged.count, "seed \(seed)")
         for (id, doc) in acknowledged { #expect(try snapshot.document(id: id) == doc, "seed \(seed): \(id)") }
-        for id in failedIDs { #expect(try snapshot.document(id: id) == nil, "seed \(seed): failed write \(id) is visible") }
+        for id in failedIDs {
+            #expect(try snapshot.document(id: id) == nil, "seed \(seed): failed write \(id) is visible")
+        }
         for word in vocabulary.prefix(20) {
             #expect(try search(snapshot, field: "body", term: word) == matching(acknowledged, word), "seed \(seed)")
         }
@@ -174,7 +184,9 @@ import Testing
         #expect(try search(opened.snapshot(), field: "body", term: "words") == ["c", "l", "n"])
         try await full.close()
         let reopened = try await IndexCatalog(dataDirectory: path, options: testOptions())
-        #expect(try search(reopened.index(named: "default")!.snapshot(), field: "body", term: "words") == ["c", "l", "n"])
+        #expect(
+            try search(reopened.index(named: "default")!.snapshot(), field: "body", term: "words") == ["c", "l", "n"]
+        )
         try await reopened.close()
     }
 
@@ -197,7 +209,10 @@ import Testing
         let warnings = WarningLog()
         // Four segments make a merge of all four (three are within the budget).
         let merge = TieredMergePolicy.Settings(segmentsPerTier: 2, maxMergeAtOnce: 10, floorSegmentBytes: 1 << 20)
-        let catalog = try await IndexCatalog(dataDirectory: path, options: testOptions(merge: merge, warnings: warnings))
+        let catalog = try await IndexCatalog(
+            dataDirectory: path,
+            options: testOptions(merge: merge, warnings: warnings)
+        )
         let index = try #require(catalog.index(named: "default"))
         for round in 0..<3 {
             try await index.add((0..<5).map { document("r\(round)-\($0)", "common " + text()) })
@@ -215,7 +230,9 @@ import Testing
         // Consistent and readable; the failed merge left no file behind.
         #expect(try search(index.snapshot(), field: "body", term: "common").count == 20)
         let live = try #require(try Manifest.read(directory: path + "/default")).referencedFiles
-        let strays = try SystemCalls.listDirectory(path + "/default").filter { $0.hasPrefix("seg-") && !live.contains($0) }
+        let strays = try SystemCalls.listDirectory(path + "/default").filter {
+            $0.hasPrefix("seg-") && !live.contains($0)
+        }
         #expect(strays.isEmpty, "\(strays)")
 
         // After the back-off a merge starts again (COMMIT starts it).
@@ -241,7 +258,9 @@ import Testing
         let path = scratch.file("data")
         let warnings = WarningLog()
         let catalog = try await IndexCatalog(
-            dataDirectory: path, options: testOptions(durability: durability, warnings: warnings))
+            dataDirectory: path,
+            options: testOptions(durability: durability, warnings: warnings)
+        )
         let index = try #require(catalog.index(named: "default"))
         try await index.add([document("1", "before")])
         await index.writer.injectWALSyncError(EIO)

@@ -1,12 +1,13 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import SouDocument
 import SouFormat
 import SouTestSupport
 import Testing
 
 @testable import SouIndex
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite(.offCooperativePool) struct IndexCatalogTests {
     @Test func emptyDirectoryGetsDefaultIndex() async throws {
@@ -92,10 +93,15 @@ import Testing
         let scratch = ScratchDirectory()
         let catalog = try await IndexCatalog(dataDirectory: scratch.file("data"), options: testOptions())
         for boosts: [String: Float] in [["title": 1e15], ["title": -1], ["Title": 2], ["id": 2]] {
-            await #expect(throws: IndexError.self) { try await catalog.create("x", settings: IndexSettings(boosts: boosts)) }
+            await #expect(throws: IndexError.self) {
+                try await catalog.create("x", settings: IndexSettings(boosts: boosts))
+            }
         }
         #expect(catalog.names() == ["default"])
-        _ = try await catalog.create("x", settings: IndexSettings(boosts: ["title": IndexSettings.maxBoost, "body": 0]))
+        _ = try await catalog.create(
+            "x",
+            settings: IndexSettings(boosts: ["title": IndexSettings.maxBoost, "body": 0])
+        )
         #expect(DocumentRules.violation(in: Document(id: "a\u{7F}b", fields: [])) != nil)
         #expect(DocumentRules.violation(in: Document(id: "a~b", fields: [])) == nil)
         try await catalog.close()

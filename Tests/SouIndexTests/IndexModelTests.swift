@@ -26,9 +26,13 @@ import Testing
         #expect(index.stats().documents == model.count)
         for field in ["body", "title"] {
             for word in Self.words {
-                let expected = Set(model.values.filter { document in
-                    document.fields.contains { $0.name == field && $0.value.split(separator: " ").contains(Substring(word)) }
-                }.map(\.id))
+                let expected = Set(
+                    model.values.filter { document in
+                        document.fields.contains {
+                            $0.name == field && $0.value.split(separator: " ").contains(Substring(word))
+                        }
+                    }.map(\.id)
+                )
                 let found = try search(snapshot, field: field, term: word)
                 #expect(found == expected, "seed \(seed) step \(step): \(field):\(word)")
             }
@@ -46,7 +50,8 @@ import Testing
         let scratch = ScratchDirectory()
         let path = scratch.file("data")
         let options = testOptions(
-            merge: .init(segmentsPerTier: 2, maxMergeAtOnce: 3, floorSegmentBytes: 1 << 20, maxConcurrentMerges: 2))
+            merge: .init(segmentsPerTier: 2, maxMergeAtOnce: 3, floorSegmentBytes: 1 << 20, maxConcurrentMerges: 2)
+        )
         var catalog = try await IndexCatalog(dataDirectory: path, options: options)
         var index = try #require(catalog.index(named: "default"))
         var committed: [String: Document] = [:]
@@ -61,7 +66,9 @@ import Testing
                 try await index.add(batch)
                 for document in batch { model[document.id] = document }
             case 45..<70:
-                let ids = (0..<Int.random(in: 1...3, using: &random)).map { _ in "doc\(Int.random(in: 0..<40, using: &random))" }
+                let ids = (0..<Int.random(in: 1...3, using: &random)).map { _ in
+                    "doc\(Int.random(in: 0..<40, using: &random))"
+                }
                 let existing = Set(ids).filter { model[$0] != nil }.count
                 #expect(try await index.delete(ids: ids) == existing, "seed \(seed) step \(step)")
                 for id in ids { model[id] = nil }

@@ -1,13 +1,14 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import SouFormat
 import SouTestSupport
 import Testing
 
 @testable import SouIndex
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 @Suite struct IndexTests {
     @Test func addIsVisibleAfterCommitAndSurvivesReopen() async throws {
@@ -102,7 +103,9 @@ import Testing
     @Test func refreshTimerMakesWritesVisibleWithoutACommit() async throws {
         let scratch = ScratchDirectory()
         let catalog = try await IndexCatalog(
-            dataDirectory: scratch.file("data"), options: testOptions(refresh: .milliseconds(100)))
+            dataDirectory: scratch.file("data"),
+            options: testOptions(refresh: .milliseconds(100))
+        )
         let index = try #require(catalog.index(named: "default"))
         try await index.add([document("1", "soon")])
         #expect(index.snapshot().liveDocumentCount == 0)
@@ -265,7 +268,9 @@ import Testing
         let scratch = ScratchDirectory()
         let path = scratch.file("data")
         let catalog = try await IndexCatalog(
-            dataDirectory: path, options: testOptions(refresh: .milliseconds(20), durability: durability))
+            dataDirectory: path,
+            options: testOptions(refresh: .milliseconds(20), durability: durability)
+        )
         let index = try #require(catalog.index(named: "default"))
         try await withThrowingTaskGroup(of: Void.self) { group in
             for writer in 0..<8 {

@@ -5,14 +5,23 @@ import Testing
 
 @Suite struct ManifestTests {
     static let sample = Manifest(
-        generation: 7, checkpointSequence: 1234, nextSegmentNumber: 9, nextWALNumber: 3,
+        generation: 7,
+        checkpointSequence: 1234,
+        nextSegmentNumber: 9,
+        nextWALNumber: 3,
         settings: IndexSettings(boosts: ["title": 2.5, "body": 1]),
         segments: [
             .init(name: "seg-1", documentCount: 100, byteSize: 4096, files: ["seg-1.meta", "seg-1.post"]),
             .init(
-                name: "seg-8", documentCount: 3, byteSize: 300, files: ["seg-8.meta"], deletedCount: 2,
-                deletionFile: "seg-8.4.del"),
-        ])
+                name: "seg-8",
+                documentCount: 3,
+                byteSize: 300,
+                files: ["seg-8.meta"],
+                deletedCount: 2,
+                deletionFile: "seg-8.4.del"
+            ),
+        ]
+    )
 
     @Test func roundTripsThroughDisk() throws {
         let directory = ScratchDirectory()
@@ -50,7 +59,10 @@ import Testing
                 _ = try Manifest.read(directory: directory.path)
                 Issue.record("flip at \(offset) not detected")
             } catch let error as IndexError {
-                guard case .corrupt(let message) = error else { Issue.record("\(error)"); continue }
+                guard case .corrupt(let message) = error else {
+                    Issue.record("\(error)")
+                    continue
+                }
                 #expect(message.contains("MANIFEST"))
             }
         }

@@ -24,7 +24,9 @@ import Testing
 
         let scratch = ScratchDirectory()
         let catalog = try await IndexCatalog(
-            dataDirectory: scratch.file("data"), options: testOptions(refresh: .milliseconds(20)))
+            dataDirectory: scratch.file("data"),
+            options: testOptions(refresh: .milliseconds(20))
+        )
         let index = try #require(catalog.index(named: "default"))
         try await index.add([document("1", "acknowledged while merges are stuck")])
         try await waitUntil("the refresh timer publishes the write") { index.snapshot().liveDocumentCount == 1 }

@@ -1,13 +1,14 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import SouFormat
 import SouTestSupport
 import Testing
 
 @testable import SouIndex
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Files of an index that are gone (deleted by hand, lost by a faulty disk): reported naming
 /// the file, the index's other files left alone, the other indexes still served, and

@@ -13,7 +13,9 @@ import Testing
 
     @Test func writeIsRefreshedWithinTheInterval() {
         var s = scheduler()
-        #expect(s.recordWrite(now: .milliseconds(300), bufferedDocuments: 1, bufferedBytes: 10) == .waitUntil(.seconds(1)))
+        #expect(
+            s.recordWrite(now: .milliseconds(300), bufferedDocuments: 1, bufferedBytes: 10) == .waitUntil(.seconds(1))
+        )
         #expect(s.tick(now: .milliseconds(999)) == .waitUntil(.seconds(1)))
         #expect(s.tick(now: .seconds(1)) == .refreshNow)
         s.refreshed(now: .milliseconds(1010))
@@ -44,7 +46,10 @@ import Testing
         s.refreshFailed(now: .seconds(2))
         #expect(s.retryDelay == .seconds(1))
         #expect(s.tick(now: .milliseconds(2500)) == .waitUntil(.seconds(3)))
-        #expect(s.recordWrite(now: .milliseconds(2600), bufferedDocuments: 500, bufferedBytes: 10) == .waitUntil(.seconds(3)))
+        #expect(
+            s.recordWrite(now: .milliseconds(2600), bufferedDocuments: 500, bufferedBytes: 10)
+                == .waitUntil(.seconds(3))
+        )
         #expect(s.tick(now: .seconds(3)) == .refreshNow)
         s.refreshed(now: .seconds(3))
         #expect(s.recordWrite(now: .milliseconds(3100), bufferedDocuments: 500, bufferedBytes: 10) == .refreshNow)

@@ -90,7 +90,8 @@ import Testing
         }
         try await waitForMerges(old)
         let manifest = try #require(try Manifest.read(directory: path + "/x"))
-        let retired = held!.segments.map(\.reader.name).filter { name in !manifest.segments.contains { $0.name == name } }
+        let retired = held!.segments.map(\.reader.name).filter { name in !manifest.segments.contains { $0.name == name }
+        }
         #expect(!retired.isEmpty)
         try await catalog.drop("x")
         let new = try await catalog.create("x")

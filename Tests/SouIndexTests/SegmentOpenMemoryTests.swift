@@ -1,12 +1,13 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import SouDocument
 import SouFormat
 import SouTestSupport
 import Testing
 
 @testable import SouIndex
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Opening a segment maps its files and verifies every checksum, yet leaves (almost) none of
 /// their pages resident in the process: the postings are not read into memory by the open.
@@ -22,7 +23,9 @@ import Testing
         var builder = SegmentBuilder()
         for index in 0..<1_000 {
             let words = (0..<500).map { _ in vocabulary.randomElement(using: &random)! }
-            try builder.add(Document(id: "d\(index)", fields: [.init(name: "body", value: words.joined(separator: " "))]))
+            try builder.add(
+                Document(id: "d\(index)", fields: [.init(name: "body", value: words.joined(separator: " "))])
+            )
         }
         let info = try builder.write(to: scratch.path, name: "seg-1")
         #expect(info.byteSize > 4 << 20, "\(info.byteSize) bytes: too small to measure")

@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import SouDocument
 import SouFormat
 import SouTestSupport
@@ -10,6 +5,12 @@ import Synchronization
 import Testing
 
 @testable import SouIndex
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A fresh directory under /tmp, removed when the value is dropped.
 final class ScratchDirectory {
@@ -59,12 +60,17 @@ func flipByte(in path: String, at offset: Int) throws {
 
 /// Options for tests: no timer refresh unless asked, warnings collected.
 func testOptions(
-    refresh: Duration = .seconds(3600), durability: DurabilityPolicy = .always,
-    merge: TieredMergePolicy.Settings = .init(), warnings: WarningLog? = nil
+    refresh: Duration = .seconds(3600),
+    durability: DurabilityPolicy = .always,
+    merge: TieredMergePolicy.Settings = .init(),
+    warnings: WarningLog? = nil
 ) -> IndexOptions {
     IndexOptions(
-        durability: durability, refreshInterval: refresh, mergePolicy: merge,
-        warningHandler: { message in warnings?.append(message) })
+        durability: durability,
+        refreshInterval: refresh,
+        mergePolicy: merge,
+        warningHandler: { message in warnings?.append(message) }
+    )
 }
 
 /// Collects warnings (thread-safe).

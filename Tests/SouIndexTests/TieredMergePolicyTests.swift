@@ -14,7 +14,10 @@ import Testing
 
     @Test func fewSegmentsNeedNoMerge() {
         let policy = TieredMergePolicy()
-        #expect(policy.findMerges(segments: segments(Array(repeating: Self.mib, count: 9)), merging: [], runningMerges: 0).isEmpty)
+        #expect(
+            policy.findMerges(segments: segments(Array(repeating: Self.mib, count: 9)), merging: [], runningMerges: 0)
+                .isEmpty
+        )
         #expect(policy.findMerges(segments: [], merging: [], runningMerges: 0).isEmpty)
     }
 
@@ -42,7 +45,9 @@ import Testing
     }
 
     @Test func maxMergedSizeIsRespected() {
-        let policy = TieredMergePolicy(settings: .init(segmentsPerTier: 2, maxMergeAtOnce: 10, maxMergedSegmentBytes: 10 * Self.mib))
+        let policy = TieredMergePolicy(
+            settings: .init(segmentsPerTier: 2, maxMergeAtOnce: 10, maxMergedSegmentBytes: 10 * Self.mib)
+        )
         let input = segments([9, 9, 9, 4, 4, 1, 1, 1].map { $0 * Self.mib })
         for merge in policy.findMerges(segments: input, merging: [], runningMerges: 0) {
             let bytes = input.filter { merge.contains($0.name) }.reduce(0) { $0 + $1.liveBytes }
@@ -77,9 +82,14 @@ import Testing
             for merge in policy.findMerges(segments: live, merging: [], runningMerges: 0) {
                 let inputs = live.filter { merge.contains($0.name) }
                 live.removeAll { merge.contains($0.name) }
-                live.append(MergeCandidate(
-                    name: "n\(next)", byteSize: inputs.reduce(0) { $0 + $1.byteSize },
-                    documentCount: inputs.reduce(0) { $0 + $1.documentCount }, deletedCount: 0))
+                live.append(
+                    MergeCandidate(
+                        name: "n\(next)",
+                        byteSize: inputs.reduce(0) { $0 + $1.byteSize },
+                        documentCount: inputs.reduce(0) { $0 + $1.documentCount },
+                        deletedCount: 0
+                    )
+                )
                 next += 1
             }
             mostSegments = max(mostSegments, live.count)

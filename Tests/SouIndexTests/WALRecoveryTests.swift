@@ -1,14 +1,15 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import SouDocument
 import SouFormat
 import SouTestSupport
 import Testing
 
 @testable import SouIndex
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A log torn by a crash at any byte: the index opens to the committed state plus exactly
 /// the complete records, the torn tail is ignored, logged and counted in the stats.
@@ -23,14 +24,23 @@ import Testing
         try await index.commit()
         var states = [model]
         let writes: [(inout [String: Document]) async throws -> Void] = [
-            { model in try await index.add([document("a", "first")]); model["a"] = document("a", "first") },
-            { model in _ = try await index.delete(ids: ["c"]); model["c"] = nil },
+            { model in
+                try await index.add([document("a", "first")])
+                model["a"] = document("a", "first")
+            },
+            { model in
+                _ = try await index.delete(ids: ["c"])
+                model["c"] = nil
+            },
             { model in
                 try await index.add([document("a", "replaced"), document("b", "second")])
                 model["a"] = document("a", "replaced")
                 model["b"] = document("b", "second")
             },
-            { model in _ = try await index.delete(ids: ["b", "nothing"]); model["b"] = nil },
+            { model in
+                _ = try await index.delete(ids: ["b", "nothing"])
+                model["b"] = nil
+            },
         ]
         for write in writes {
             try await write(&model)
@@ -50,7 +60,9 @@ import Testing
         }
         #expect(ends.count == writes.count + 1)
         #expect(ends.last == whole.count)
-        let cuts = Set(stride(from: WALFormat.headerSize, through: whole.count, by: 5)).union(ends).union(ends.map { $0 - 1 })
+        let cuts = Set(stride(from: WALFormat.headerSize, through: whole.count, by: 5)).union(ends).union(
+            ends.map { $0 - 1 }
+        )
         for cut in cuts.sorted() where cut >= WALFormat.headerSize {
             let copy = try crashCopy(of: crashed.path)
             #expect(truncate(copy.path + "/default/" + log, off_t(cut)) == 0)
@@ -147,7 +159,9 @@ import Testing
         let live = WALFormat.fileName(manifest.nextWALNumber - 1)
         #expect(try SystemCalls.listDirectory(directory).filter { $0.hasPrefix("wal-") } == [live])
         #expect(try WALReader.read(path: directory + "/" + live).entries.count == 3)
-        let old = try #require(try SystemCalls.listDirectory(beforeCommit.path + "/default").first { $0.hasPrefix("wal-") })
+        let old = try #require(
+            try SystemCalls.listDirectory(beforeCommit.path + "/default").first { $0.hasPrefix("wal-") }
+        )
         #expect(try #require(WALFormat.fileNumber(old)) < manifest.nextWALNumber - 1)
         var bytes = try readFile(beforeCommit.path + "/default/" + old)
         switch damage {
@@ -155,7 +169,10 @@ import Testing
         case .header: bytes[1] ^= 0x40
         case .sequence:
             bytes += WALFormat.encodeRecord(
-                type: WALFormat.deleteType, sequence: 1000, payload: WALRecord.delete(["l1"]).encodePayload())
+                type: WALFormat.deleteType,
+                sequence: 1000,
+                payload: WALRecord.delete(["l1"]).encodePayload()
+            )
         }
         try writeFile(directory + "/" + old, bytes)
 
@@ -198,7 +215,8 @@ import Testing
         // The old manifest and its log are back; the newer log and segment are there too.
         let directory = crashed.path + "/default"
         let oldDirectory = beforeCommit.path + "/default"
-        for name in try SystemCalls.listDirectory(oldDirectory) where name == Manifest.fileName || name.hasPrefix("wal-") {
+        for name in try SystemCalls.listDirectory(oldDirectory)
+        where name == Manifest.fileName || name.hasPrefix("wal-") {
             try writeFile(directory + "/" + name, readFile(oldDirectory + "/" + name))
         }
         #expect(try SystemCalls.listDirectory(directory).filter { $0.hasPrefix("wal-") }.count == 2)

@@ -1,6 +1,6 @@
 import SouFormat
-import Synchronization
 import SouTestSupport
+import Synchronization
 import Testing
 
 @testable import SouIndex
@@ -19,7 +19,9 @@ import Testing
         for _ in 0..<200 {
             sequence += UInt64.random(in: 1...3, using: &random)
             let type = Bool.random(using: &random) ? WALFormat.addType : WALFormat.deleteType
-            let payload = (0..<Int.random(in: 0...300, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+            let payload = (0..<Int.random(in: 0...300, using: &random)).map { _ in
+                UInt8.random(in: 0...255, using: &random)
+            }
             try writer.append(type: type, sequence: sequence, payload: payload)
             expected.append(.init(sequence: sequence, type: type, payload: payload))
         }
@@ -38,7 +40,11 @@ import Testing
         let writer = try WALWriter.create(path: path, policy: .none, lastSequence: 0)
         var ends: [Int] = []
         for sequence in 1...6 as ClosedRange<UInt64> {
-            try writer.append(type: WALFormat.addType, sequence: sequence, payload: Array(repeating: UInt8(sequence), count: Int(sequence) * 5))
+            try writer.append(
+                type: WALFormat.addType,
+                sequence: sequence,
+                payload: Array(repeating: UInt8(sequence), count: Int(sequence) * 5)
+            )
             ends.append(writer.size)
         }
         try await writer.close()
@@ -50,7 +56,8 @@ import Testing
             let complete = ends.filter { $0 <= length }.count
             #expect(contents.entries.count == complete, "cut at \(length)")
             #expect(contents.entries.map(\.sequence) == (0..<complete).map { UInt64($0 + 1) })
-            let validLength = length < WALFormat.headerSize ? 0 : (complete == 0 ? WALFormat.headerSize : ends[complete - 1])
+            let validLength =
+                length < WALFormat.headerSize ? 0 : (complete == 0 ? WALFormat.headerSize : ends[complete - 1])
             #expect(contents.validLength == validLength, "cut at \(length)")
             #expect((contents.problem == nil) == (length == validLength), "cut at \(length)")
         }
@@ -101,7 +108,12 @@ import Testing
         try writeFile(path, bytes)
         let contents = try WALReader.read(path: path)
         #expect(contents.entries.map(\.sequence) == [1])
-        let again = try WALWriter.openForAppend(path: path, validLength: contents.validLength, policy: .always, lastSequence: 1)
+        let again = try WALWriter.openForAppend(
+            path: path,
+            validLength: contents.validLength,
+            policy: .always,
+            lastSequence: 1
+        )
         try again.append(type: WALFormat.deleteType, sequence: 2, payload: [9])
         try await again.waitUntilDurable(2)
         try await again.close()
@@ -122,7 +134,11 @@ import Testing
                 group.addTask {
                     let sequence = try next.value.withLock { (value: inout UInt64) throws -> UInt64 in
                         value += 1
-                        try writer.append(type: WALFormat.addType, sequence: value, payload: Array(repeating: 7, count: 100))
+                        try writer.append(
+                            type: WALFormat.addType,
+                            sequence: value,
+                            payload: Array(repeating: 7, count: 100)
+                        )
                         return value
                     }
                     try await writer.waitUntilDurable(sequence)
@@ -156,7 +172,10 @@ import Testing
     @Test func batchPolicySyncsOnTimer() async throws {
         let directory = ScratchDirectory()
         let writer = try WALWriter.create(
-            path: directory.file(WALFormat.fileName(1)), policy: .batch(interval: .milliseconds(20)), lastSequence: 0)
+            path: directory.file(WALFormat.fileName(1)),
+            policy: .batch(interval: .milliseconds(20)),
+            lastSequence: 0
+        )
         try writer.append(type: WALFormat.addType, sequence: 1, payload: [1])
         try await writer.waitUntilDurable(1)
         try await waitUntil("the batch timer fsyncs") { writer.syncCount > 0 }

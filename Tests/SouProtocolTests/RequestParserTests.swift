@@ -39,8 +39,16 @@ import Testing
             request
                 == .search(
                     SearchParameters(
-                        query: "大同 教育", limit: 5, offset: 2, fields: ["title", "body"], snippets: false,
-                        highlightOpen: "<b>", highlightClose: "</b>")))
+                        query: "大同 教育",
+                        limit: 5,
+                        offset: 2,
+                        fields: ["title", "body"],
+                        snippets: false,
+                        highlightOpen: "<b>",
+                        highlightClose: "</b>"
+                    )
+                )
+        )
         #expect(try parse("search 大同") == .search(SearchParameters(query: "大同")))
         #expect(try parse("SEARCH -- limit=5") == .search(SearchParameters(query: "limit=5")))
         #expect(try parse("SEARCH title:foo \"a b\" -c") == .search(SearchParameters(query: "title:foo \"a b\" -c")))
@@ -85,8 +93,12 @@ import Testing
         }
         #expect(
             try parse("SEARCH hl=<<,>> line")
-                == .search(SearchParameters(query: "line", highlightOpen: "<<", highlightClose: ">>")))
-        #expect(try parse("SEARCH hl=, line") == .search(SearchParameters(query: "line", highlightOpen: "", highlightClose: "")))
+                == .search(SearchParameters(query: "line", highlightOpen: "<<", highlightClose: ">>"))
+        )
+        #expect(
+            try parse("SEARCH hl=, line")
+                == .search(SearchParameters(query: "line", highlightOpen: "", highlightClose: ""))
+        )
     }
 
     @Test func documentCommands() throws {
@@ -94,9 +106,11 @@ import Testing
         #expect(try parse("DELETE a1 b2") == .delete(["a1", "b2"]))
         #expect(
             try parse(#"ADD {"id":"a1","body":"x","title":"t"}"#)
-                == .add(ProtocolDocument(id: "a1", fields: [("title", "t"), ("body", "x")])))
+                == .add(ProtocolDocument(id: "a1", fields: [("title", "t"), ("body", "x")]))
+        )
         #expect(
-            try parse(#"upsert {"id":"a1","body":"x"}"#) == .add(ProtocolDocument(id: "a1", fields: [("body", "x")])))
+            try parse(#"upsert {"id":"a1","body":"x"}"#) == .add(ProtocolDocument(id: "a1", fields: [("body", "x")]))
+        )
         #expect(code("GET") == .syntax)
         #expect(code("GET a b") == .syntax)
         #expect(code("DELETE") == .syntax)

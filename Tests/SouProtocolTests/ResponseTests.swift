@@ -9,15 +9,19 @@ import Testing
         #expect(Response.ok("", lines: ["HIT a 1.0", "SNIPPET x\ny"]).encodedText() == "HIT a 1.0\nSNIPPET x y\nOK\n")
         #expect(
             Response.error(ProtocolError(.syntax, "usage: GET <id>")).encodedText()
-                == "ERR SYNTAX usage: GET <id>\n")
+                == "ERR SYNTAX usage: GET <id>\n"
+        )
     }
 
     @Test func jsonShape() {
         #expect(
-            Response.ok("3", fields: [("count", .int(3))]).encodedJSON() == #"{"ok":true,"message":"3","count":3}"# + "\n")
+            Response.ok("3", fields: [("count", .int(3))]).encodedJSON() == #"{"ok":true,"message":"3","count":3}"#
+                + "\n"
+        )
         #expect(
             Response.error(ProtocolError(.badQuery, "unclosed quote at 7")).encodedJSON()
-                == #"{"ok":false,"code":"BAD_QUERY","message":"unclosed quote at 7"}"# + "\n")
+                == #"{"ok":false,"code":"BAD_QUERY","message":"unclosed quote at 7"}"# + "\n"
+        )
     }
 
     @Test func jsonStringEscapes() {

@@ -50,9 +50,11 @@ enum MallocCounter {
                 base.map { Document(id: "\(copy)-\($0.id)", fields: $0.fields) }
             }
             // The same base documents are deleted in every copy (the deletion check is on the path too).
-            let deleted = Set((0..<copies).flatMap { copy in
-                base.enumerated().filter { $0.offset % 10 == 3 }.map { "\(copy)-\($0.element.id)" }
-            })
+            let deleted = Set(
+                (0..<copies).flatMap { copy in
+                    base.enumerated().filter { $0.offset % 10 == 3 }.map { "\(copy)-\($0.element.id)" }
+                }
+            )
             let fixture = try SnapshotFixture(documents: documents, deletedIDs: deleted)
             return (fixture, Searcher(snapshot: fixture.snapshot))
         }
@@ -62,8 +64,10 @@ enum MallocCounter {
         for query in Self.queries {
             let few = try Self.allocations(query, small)
             let many = try Self.allocations(query, large)
-            print("AllocationTests \(query): \(few.total) → \(many.total) matches,",
-                "search \(few.search) → \(many.search), count \(few.count) → \(many.count) allocations")
+            print(
+                "AllocationTests \(query): \(few.total) → \(many.total) matches,",
+                "search \(few.search) → \(many.search), count \(few.count) → \(many.count) allocations"
+            )
             #expect(many.total == 8 * few.total, "\(query)")
             // 7 × the matches, yet (almost) the same allocations: nothing is allocated per posting.
             #expect(many.count <= few.count + 4, "\(query): count allocates per posting")

@@ -3,9 +3,10 @@ import SouAnalysis
 import SouDocument
 import SouFormat
 import SouIndex
-@testable import SouQuery
 import SouTestSupport
 import Testing
+
+@testable import SouQuery
 
 /// Sou's BM25 scores equal a straightforward reference computation.
 @Suite(.offCooperativePool) struct BM25Tests {
@@ -21,7 +22,12 @@ import Testing
     }
 
     /// The textbook formula, in Double, over whitespace-split words.
-    static func referenceScores(term: String, documents: [Document], k1: Double = 1.2, b: Double = 0.75)
+    static func referenceScores(
+        term: String,
+        documents: [Document],
+        k1: Double = 1.2,
+        b: Double = 0.75
+    )
         -> [String: Double]
     {
         let tokenized = documents.map { ($0.id, $0.fields[0].value.split(separator: " ").map(String.init)) }
@@ -56,7 +62,10 @@ import Testing
     /// terms' frequencies added), df the number of documents with at least one such token, the
     /// field length its last position + 1.
     static func referenceLeafScores(
-        _ leaf: String, documents: [Document], k1: Double = 1.2, b: Double = 0.75
+        _ leaf: String,
+        documents: [Document],
+        k1: Double = 1.2,
+        b: Double = 0.75
     ) -> [String: Double] {
         let analyzer = Analyzer()
         let matches = leafMatcher(leaf)
@@ -109,7 +118,9 @@ import Testing
     /// union df then sorts doc ids instead of filling a bitset), with deletions, and COUNT
     /// (which gathers no statistics) agrees on the total.
     @Test func loneCharacterDfInALargeSegmentWithFewPostings() throws {
-        let filler = (0..<2_000).map { Document(id: "f\($0)", fields: [Document.Field(name: "body", value: "filler \($0 % 7)")]) }
+        let filler = (0..<2_000).map {
+            Document(id: "f\($0)", fields: [Document.Field(name: "body", value: "filler \($0 % 7)")])
+        }
         let rare = [("r1", "中文中国"), ("r2", "中心"), ("r3", "中国"), ("gone", "中文")]
             .map { Document(id: $0.0, fields: [Document.Field(name: "body", value: $0.1)]) }
         let fixture = try SnapshotFixture(documents: filler + rare, deletedIDs: ["gone"])
@@ -120,7 +131,11 @@ import Testing
         // df(中) = 3 live documents (not 5 postings of 中文, 中国, 中心), N = 2,003.
         let expectedIDF = log(1 + (2_003.0 - 3 + 0.5) / (3 + 0.5))
         let weight = try QueryPlan(
-            snapshot: fixture.snapshot, parameters: .init(), boosts: [:], analyzer: Analyzer(), maxExpansions: 1_000
+            snapshot: fixture.snapshot,
+            parameters: .init(),
+            boosts: [:],
+            analyzer: Analyzer(),
+            maxExpansions: 1_000
         ).weight(of: QueryLeaf(field: nil, text: "中", analyzer: Analyzer()), field: "body")
         let idf = Double(weight.weight) / Double(BM25Parameters().k1 + 1)  // boost 1
         #expect(abs(idf - expectedIDF) < 1e-4, "\(idf) vs \(expectedIDF)")
@@ -174,7 +189,10 @@ import Testing
                 default:
                     (query, expected) = (
                         "\(a) \(b)",
-                        first.filter { second[$0.key] != nil }.merging(second.filter { first[$0.key] != nil }, uniquingKeysWith: +)
+                        first.filter { second[$0.key] != nil }.merging(
+                            second.filter { first[$0.key] != nil },
+                            uniquingKeysWith: +
+                        )
                     )
                 }
                 let result = try searcher.search(query, options: SearchOptions(limit: 1000, snippets: false))
@@ -184,7 +202,8 @@ import Testing
                     let reference = try #require(expected[hit.id], "\(query) \(hit.id)")
                     #expect(
                         abs(Double(hit.score) - reference) < 1e-4 * max(1, reference),
-                        "\(query) segments \(segments) \(hit.id): \(hit.score) vs \(reference)")
+                        "\(query) segments \(segments) \(hit.id): \(hit.score) vs \(reference)"
+                    )
                     compared += 1
                 }
             }
@@ -231,7 +250,10 @@ import Testing
         }
         #expect(compared > 100)
         // Different parameters really give different scores (unless k1 = 0, where tf and length drop out).
-        let defaults = try Searcher(snapshot: fixture.snapshot).search("alpha", options: .init(limit: 100, snippets: false))
+        let defaults = try Searcher(snapshot: fixture.snapshot).search(
+            "alpha",
+            options: .init(limit: 100, snippets: false)
+        )
         let custom = try searcher.search("alpha", options: .init(limit: 100, snippets: false))
         if k1 != 1.2 || b != 0.75 { #expect(defaults.hits.map(\.score) != custom.hits.map(\.score)) }
     }
@@ -281,7 +303,10 @@ import Testing
         let plain = try Searcher(snapshot: fixture.snapshot).search("alpha", options: .init(snippets: false))
         #expect(plain.hits.count == 2)
         #expect(abs(plain.hits[0].score - plain.hits[1].score) < 1e-5)
-        let boosted = try Searcher(snapshot: fixture.snapshot, boosts: ["title": 3]).search("alpha", options: .init(snippets: false))
+        let boosted = try Searcher(snapshot: fixture.snapshot, boosts: ["title": 3]).search(
+            "alpha",
+            options: .init(snippets: false)
+        )
         #expect(boosted.hits.first?.id == "a")
         #expect(abs(boosted.hits[0].score - 3 * boosted.hits[1].score) < 1e-4)
     }

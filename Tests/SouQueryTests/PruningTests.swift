@@ -20,7 +20,8 @@ import Testing
         let fixture = try SnapshotFixture(documents: documents, segmentCount: 2)
         let searcher = Searcher(snapshot: fixture.snapshot)
         let analyzer = Analyzer()
-        let vocabulary = Array(Set(base.prefix(200).flatMap { analyzer.tokens($0.fields[0].value).map(\.term) })).sorted()
+        let vocabulary = Array(Set(base.prefix(200).flatMap { analyzer.tokens($0.fields[0].value).map(\.term) }))
+            .sorted()
         var prunedScored = 0
         var exhaustiveScored = 0
         for _ in 0..<500 {

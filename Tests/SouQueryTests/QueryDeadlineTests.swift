@@ -2,9 +2,10 @@ import SouAnalysis
 import SouDocument
 import SouFormat
 import SouIndex
-@testable import SouQuery
 import SouTestSupport
 import Testing
+
+@testable import SouQuery
 
 #if canImport(Glibc)
 import Glibc
@@ -20,7 +21,8 @@ import Glibc
             id: "d\(number)",
             fields: [
                 .init(name: "body", value: "alpha gap beta 大同和同市 \(number.isMultiple(of: 2) ? "left" : "right")")
-            ])
+            ]
+        )
     }
 
     /// The fixture's snapshot without deletion bitmaps: document frequencies then come from the
@@ -52,18 +54,33 @@ import Glibc
         func slot(_ term: String) throws -> TermMatcher {
             let info = try #require(try reader.dictionary.lookup(SegmentReader.key(field: UInt8(field), term: term)))
             let weight = BM25Weight(idf: 1, boost: 1, averageLength: 5, parameters: .init())
-            return TermMatcher(cursor: reader.postings.cursor(for: info), weight: weight, norms: reader.norms, field: field)
+            return TermMatcher(
+                cursor: reader.postings.cursor(for: info),
+                weight: weight,
+                norms: reader.norms,
+                field: field
+            )
         }
         let weight = BM25Weight(idf: 1, boost: 1, averageLength: 5, parameters: .init())
         let live = QueryDeadline(nil)
         let phrase = PhraseMatcher(
-            slots: [try slot("alpha"), try slot("beta")], offsets: [0, 1], weight: weight, norms: reader.norms,
-            field: field, deadline: live)
+            slots: [try slot("alpha"), try slot("beta")],
+            offsets: [0, 1],
+            weight: weight,
+            norms: reader.norms,
+            field: field,
+            deadline: live
+        )
         #expect(phrase.doc == noMoreDocs && !live.isExpired)
         let expired = QueryDeadline(Self.expired)
         let stopped = PhraseMatcher(
-            slots: [try slot("alpha"), try slot("beta")], offsets: [0, 1], weight: weight, norms: reader.norms,
-            field: field, deadline: expired)
+            slots: [try slot("alpha"), try slot("beta")],
+            offsets: [0, 1],
+            weight: weight,
+            norms: reader.norms,
+            field: field,
+            deadline: expired
+        )
         #expect(stopped.doc == noMoreDocs && expired.isExpired)
         let late = QueryDeadline(Self.expired)
         let conjunction = ConjunctionMatcher(children: [try slot("left"), try slot("right")], deadline: late)
@@ -72,9 +89,16 @@ import Glibc
         let unionDeadline = QueryDeadline(Self.expired)
         let union = TermUnionMatcher(
             cursors: try ["alpha", "beta"].map { term in
-                let info = try #require(try reader.dictionary.lookup(SegmentReader.key(field: UInt8(field), term: term)))
+                let info = try #require(
+                    try reader.dictionary.lookup(SegmentReader.key(field: UInt8(field), term: term))
+                )
                 return reader.postings.cursor(for: info)
-            }, weight: weight, norms: reader.norms, field: field, deadline: unionDeadline)
+            },
+            weight: weight,
+            norms: reader.norms,
+            field: field,
+            deadline: unionDeadline
+        )
         #expect(union.doc == 0)
         #expect(union.next() == noMoreDocs && unionDeadline.isExpired)
         let orDeadline = QueryDeadline(Self.expired)
@@ -88,8 +112,13 @@ import Glibc
         let analyzer = Analyzer()
         func plan(_ deadline: ContinuousClock.Instant?) -> QueryPlan {
             QueryPlan(
-                snapshot: fixture.snapshot, parameters: .init(), boosts: [:], analyzer: analyzer, maxExpansions: 65_536,
-                deadline: QueryDeadline(deadline))
+                snapshot: fixture.snapshot,
+                parameters: .init(),
+                boosts: [:],
+                analyzer: analyzer,
+                maxExpansions: 65_536,
+                deadline: QueryDeadline(deadline)
+            )
         }
         let leaf = QueryLeaf(field: nil, text: "alpha", analyzer: analyzer)
         _ = try plan(nil).weight(of: leaf, field: "body")
@@ -107,16 +136,24 @@ import Glibc
         let field = UInt8(try #require(snapshot.segments[0].reader.meta.fieldNumber("body")))
         func plan(_ deadline: ContinuousClock.Instant?) -> QueryPlan {
             QueryPlan(
-                snapshot: snapshot, parameters: .init(), boosts: [:], analyzer: analyzer, maxExpansions: 65_536,
-                deadline: QueryDeadline(deadline))
+                snapshot: snapshot,
+                parameters: .init(),
+                boosts: [:],
+                analyzer: analyzer,
+                maxExpansions: 65_536,
+                deadline: QueryDeadline(deadline)
+            )
         }
         // 同和 and 同市, both in every document: df is 3,000 (not 6,000), so idf is the N = df one.
         let free = plan(nil)
         #expect(try free.terms(segment: 0, field: field, slot: leaf.slots[0]).count == 2)
         let weight = try free.weight(of: leaf, field: "body")
         let expected = BM25Weight(
-            idf: BM25Weight.idf(documentFrequency: 3_000, documentCount: 3_000), boost: 1, averageLength: 1,
-            parameters: .init())
+            idf: BM25Weight.idf(documentFrequency: 3_000, documentCount: 3_000),
+            boost: 1,
+            averageLength: 1,
+            parameters: .init()
+        )
         #expect(abs(weight.maximum - expected.maximum) < 1e-6)
         let deadline = ContinuousClock.now + .seconds(1)
         let late = plan(deadline)
@@ -128,7 +165,8 @@ import Glibc
     @Test func prefixExpansionTimesOut() throws {
         // One document, 5,000 distinct terms under the prefix: one match, a long expansion.
         let words = (0..<5_000).map { "pre\($0)x" }.joined(separator: " ")
-        let fixture = try SnapshotFixture(documents: [Document(id: "only", fields: [.init(name: "body", value: words)])])
+        let fixture = try SnapshotFixture(documents: [Document(id: "only", fields: [.init(name: "body", value: words)])]
+        )
         let searcher = Searcher(snapshot: Self.withoutDeletions(fixture))
         #expect(try searcher.count("pre*") == 1)
         #expect(throws: SearchError.timeout) { try searcher.count("pre*", deadline: Self.expired) }
@@ -140,9 +178,15 @@ import Glibc
         let body = String(repeating: "word ", count: 20_000)
         let document = Document(id: "big", fields: [Document.Field(name: "body", value: body)])
         let builder = SnippetBuilder(
-            query: try QueryParser().parse("word"), analyzer: Analyzer(), highlight: .init(open: "[", close: "]"), length: 30)
+            query: try QueryParser().parse("word"),
+            analyzer: Analyzer(),
+            highlight: .init(open: "[", close: "]"),
+            length: 30
+        )
         #expect(try builder.snippet(for: document).hasPrefix("[word] [word]"))
-        #expect(throws: SearchError.timeout) { try builder.snippet(for: document, deadline: QueryDeadline(Self.expired)) }
+        #expect(throws: SearchError.timeout) {
+            try builder.snippet(for: document, deadline: QueryDeadline(Self.expired))
+        }
     }
 
     /// The window with the most matches, counted by binary search over the merged ranges,
@@ -150,9 +194,15 @@ import Glibc
     @Test func snippetWindowIsTheOneWithTheMostMatches() throws {
         var random = SplitMix64(seed: 0x5E1EC7)
         let builder = SnippetBuilder(
-            query: try QueryParser().parse("ab OR 中"), analyzer: Analyzer(), highlight: .init(open: "[", close: "]"), length: 12)
+            query: try QueryParser().parse("ab OR 中"),
+            analyzer: Analyzer(),
+            highlight: .init(open: "[", close: "]"),
+            length: 12
+        )
         for round in 0..<300 {
-            let words = (0..<Int(random.next() % 40 + 1)).map { _ in ["ab", "cd", "中文", "x", "abab", "中"][Int(random.next() % 6)] }
+            let words = (0..<Int(random.next() % 40 + 1)).map { _ in
+                ["ab", "cd", "中文", "x", "abab", "中"][Int(random.next() % 6)]
+            }
             let text = words.joined(separator: random.next() % 2 == 0 ? " " : "")
             let ranges = try builder.matchRanges(in: Document.Field(name: "body", value: text))
             let snippet = builder.render(text, ranges: ranges)

@@ -8,10 +8,11 @@ import Testing
 /// Query features beyond `SearcherTests`: explicit operators, grouped negation, field phrases,
 /// phrases with lone CJK characters, paging, and snippet windows on long seed text.
 @Suite(.offCooperativePool) struct SearchFeatureTests {
-    static let documents = SearcherTests.documents + [
-        Document(id: "6", fields: [.init(name: "body", value: "大同大学大 学术")]),
-        Document(id: "7", fields: [.init(name: "body", value: "学大，大 学")]),
-    ]
+    static let documents =
+        SearcherTests.documents + [
+            Document(id: "6", fields: [.init(name: "body", value: "大同大学大 学术")]),
+            Document(id: "7", fields: [.init(name: "body", value: "学大，大 学")]),
+        ]
 
     func ids(_ query: String, segments: Int) throws -> Set<String> {
         let fixture = try SnapshotFixture(documents: Self.documents, segmentCount: segments)
@@ -72,7 +73,9 @@ import Testing
         let documents = [Document(id: "m", fields: [.init(name: "body", value: "the q\u{0323}uick fox")])]
         let fixture = try SnapshotFixture(documents: documents)
         let result = try Searcher(snapshot: fixture.snapshot).search(
-            "qu* OR q*", options: .init(highlight: .init(open: "[", close: "]")))
+            "qu* OR q*",
+            options: .init(highlight: .init(open: "[", close: "]"))
+        )
         #expect(result.total == 1)
         #expect(result.hits.first?.snippet == "the [q\u{0323}uick] fox")
     }
@@ -85,7 +88,9 @@ import Testing
         ]
         let fixture = try SnapshotFixture(documents: documents)
         let result = try Searcher(snapshot: fixture.snapshot).search(
-            "zebra", options: .init(highlight: .init(open: "\u{1}", close: "\u{2}")))
+            "zebra",
+            options: .init(highlight: .init(open: "\u{1}", close: "\u{2}"))
+        )
         #expect(result.hits.first?.snippet == "a [31mred \u{1}zebra\u{2} end")
     }
 
@@ -97,7 +102,9 @@ import Testing
         ]
         let fixture = try SnapshotFixture(documents: documents)
         let result = try Searcher(snapshot: fixture.snapshot).search(
-            "中文", options: .init(highlight: .init(open: "[", close: "]")))
+            "中文",
+            options: .init(highlight: .init(open: "[", close: "]"))
+        )
         #expect(result.hits.first?.snippet == "第一行[中文] 第二行 第三 行 é")
     }
 
@@ -106,7 +113,10 @@ import Testing
     @Test func loneCJKCharacterDoesNotHighlightItWithACombiningMark() throws {
         let documents = [Document(id: "k", fields: [.init(name: "body", value: "中\u{0301}文 中国")])]
         let fixture = try SnapshotFixture(documents: documents)
-        let result = try Searcher(snapshot: fixture.snapshot).search("中", options: .init(highlight: .init(open: "«", close: "»")))
+        let result = try Searcher(snapshot: fixture.snapshot).search(
+            "中",
+            options: .init(highlight: .init(open: "«", close: "»"))
+        )
         #expect(result.hits.first?.snippet == "中\u{0301}文 «中»国")
     }
 
@@ -114,7 +124,9 @@ import Testing
     /// Extended-D, Deseret in plane 1).
     @Test func prefixExpandsInScriptsAboveCJKRadicals() throws {
         let words = ["ꀀꀁꀂ", "𐐨𐐩", "ꞵeta"]
-        let documents = words.enumerated().map { Document(id: "p\($0.offset)", fields: [.init(name: "body", value: $0.element)]) }
+        let documents = words.enumerated().map {
+            Document(id: "p\($0.offset)", fields: [.init(name: "body", value: $0.element)])
+        }
         let fixture = try SnapshotFixture(documents: documents)
         let searcher = Searcher(snapshot: fixture.snapshot)
         for (index, prefix) in ["ꀀ*", "𐐨*", "ꞵ*"].enumerated() {
@@ -127,7 +139,9 @@ import Testing
     @Test func loneCJKCharacterHighlightsOnlyThatCharacter() throws {
         let fixture = try SnapshotFixture(documents: Self.documents)
         let searcher = Searcher(snapshot: fixture.snapshot)
-        let hit = try #require(try searcher.search("局", options: .init(highlight: .init(open: "[", close: "]"))).hits.first)
+        let hit = try #require(
+            try searcher.search("局", options: .init(highlight: .init(open: "[", close: "]"))).hits.first
+        )
         #expect(hit.snippet == "大同市教育[局]召开会议，推进5G+智慧教育。")
         let phrase = try searcher.search("\"5G+智\"", options: .init(highlight: .init(open: "<", close: ">")))
         #expect(phrase.hits.first?.snippet?.contains("<5G+智>") == true)
@@ -142,15 +156,19 @@ import Testing
         let characters = Array(text)
         // A 4-character CJK string from late in the paragraph.
         let start = characters.count * 3 / 4
-        let needle = try #require((start..<(characters.count - 4)).lazy.map { String(characters[$0..<($0 + 4)]) }
-            .first { candidate in
-                candidate.unicodeScalars.allSatisfy { $0.value >= 0x4E00 && $0.value <= 0x9FFF }
-                    && text.split(separator: candidate, omittingEmptySubsequences: false).count == 2  // only once
-            })
+        let needle = try #require(
+            (start..<(characters.count - 4)).lazy.map { String(characters[$0..<($0 + 4)]) }
+                .first { candidate in
+                    candidate.unicodeScalars.allSatisfy { $0.value >= 0x4E00 && $0.value <= 0x9FFF }
+                        && text.split(separator: candidate, omittingEmptySubsequences: false).count == 2  // only once
+                }
+        )
         let fixture = try SnapshotFixture(documents: [document])
         var options = SearchOptions(highlight: .init(open: "⟦", close: "⟧"))
         options.snippetLength = 40
-        let snippet = try #require(try Searcher(snapshot: fixture.snapshot).search(needle, options: options).hits.first?.snippet)
+        let snippet = try #require(
+            try Searcher(snapshot: fixture.snapshot).search(needle, options: options).hits.first?.snippet
+        )
         #expect(snippet.contains("⟦\(needle)⟧"), "\(snippet)")
         #expect(snippet.hasPrefix("…"), "\(snippet)")
         let plain = snippet.replacingOccurrences(of: "⟦", with: "").replacingOccurrences(of: "⟧", with: "")

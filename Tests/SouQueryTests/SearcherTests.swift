@@ -8,9 +8,21 @@ import Testing
 /// Query semantics end to end over real segments.
 @Suite(.offCooperativePool) struct SearcherTests {
     static let documents = [
-        Document(id: "1", fields: [.init(name: "title", value: "大同日报"), .init(name: "body", value: "大同市教育局召开会议，推进5G+智慧教育。")]),
-        Document(id: "2", fields: [.init(name: "title", value: "科技新闻"), .init(name: "body", value: "平城区科技创新，访问 www.dtnews.cn 了解详情。")]),
-        Document(id: "3", fields: [.init(name: "title", value: "Education Weekly"), .init(name: "body", value: "Educational reform in Datong: education for all.")]),
+        Document(
+            id: "1",
+            fields: [.init(name: "title", value: "大同日报"), .init(name: "body", value: "大同市教育局召开会议，推进5G+智慧教育。")]
+        ),
+        Document(
+            id: "2",
+            fields: [.init(name: "title", value: "科技新闻"), .init(name: "body", value: "平城区科技创新，访问 www.dtnews.cn 了解详情。")]
+        ),
+        Document(
+            id: "3",
+            fields: [
+                .init(name: "title", value: "Education Weekly"),
+                .init(name: "body", value: "Educational reform in Datong: education for all."),
+            ]
+        ),
         Document(id: "4", fields: [.init(name: "body", value: "ＡＢＣ１２３ full-width text and APP使用指南")]),
         Document(id: "5", fields: [.init(name: "body", value: "大同 教育 科技")]),
     ]

@@ -22,7 +22,8 @@ import Testing
                 max_results = 50
                 writer_uids = [1000, 1001]
                 durability = "batch"
-                """)
+                """
+        )
         #expect(configuration.dataDirectory == "/var/lib/sou")
         #expect(configuration.socketPath == "/run/sou.sock")
         #expect(configuration.socketMode == 0o660)
@@ -40,12 +41,15 @@ import Testing
                 bm25_b = 0.3
                 merge_segments_per_tier = 4
                 merge_max_concurrent = 2
-                """)
+                """
+        )
         #expect(configuration.bm25K1 == 2 && configuration.bm25B == 0.3)
         #expect(configuration.mergeSettings.segmentsPerTier == 4)
         #expect(configuration.mergeSettings.maxConcurrentMerges == 2)
         try configuration.validate()
-        for (key, text) in [("bm25_b", "bm25_b = 1.5"), ("bm25_k1", "bm25_k1 = -1"), ("merge_max_at_once", "merge_max_at_once = 1")] {
+        for (key, text) in [
+            ("bm25_b", "bm25_b = 1.5"), ("bm25_k1", "bm25_k1 = -1"), ("merge_max_at_once", "merge_max_at_once = 1"),
+        ] {
             var bad = Configuration()
             try bad.apply(toml: text)
             #expect(throws: ConfigurationError.self, "\(key)") { try bad.validate() }

@@ -6,7 +6,8 @@ import Testing
 @testable import SouServer
 
 @Suite struct ConnectionHandlerTests {
-    func makeHandler(_ backend: MemoryBackend, configure: (inout Configuration) -> Void = { _ in }) -> ConnectionHandler {
+    func makeHandler(_ backend: MemoryBackend, configure: (inout Configuration) -> Void = { _ in }) -> ConnectionHandler
+    {
         var configuration = Configuration()
         configuration.maxResults = 50
         configure(&configuration)
@@ -14,8 +15,11 @@ import Testing
         return ConnectionHandler(
             executor: CommandExecutor(backend: backend, configuration: configuration, counters: counters),
             parser: RequestParser(limits: .init(maxDocumentBytes: 1000, maxResults: 50)),
-            registry: ConnectionRegistry(), counters: counters, configuration: configuration,
-            logger: Logger(label: "test"))
+            registry: ConnectionRegistry(),
+            counters: counters,
+            configuration: configuration,
+            logger: Logger(label: "test")
+        )
     }
 
     func frames(_ lines: [String]) -> [Frame] { lines.map { .line(ByteBuffer(string: $0)) } }
@@ -28,12 +32,17 @@ import Testing
             frames([
                 "PING", #"ADD {"id":"a","body":"hello world"}"#, #"ADD {"id":"b","body":"hello there"}"#,
                 #"ADD {"id":"c","body":"bye"}"#, "COMMIT", "COUNT hello", "SEARCH snippet=off hello", "GET a",
-            ]), session: &session)
+            ]),
+            session: &session
+        )
         #expect(!close)
         let lines = output.split(separator: "\n").map(String.init)
-        #expect(Array(lines.prefix(8)) == [
-            "OK PONG", "OK added a", "OK added b", "OK added c", "OK committed", "OK 2", "HIT a 1.0000", "HIT b 1.0000",
-        ])
+        #expect(
+            Array(lines.prefix(8)) == [
+                "OK PONG", "OK added a", "OK added b", "OK added c", "OK committed", "OK 2", "HIT a 1.0000",
+                "HIT b 1.0000",
+            ]
+        )
         #expect(lines[8].hasPrefix("OK hits=2 total=2 took="))
         #expect(lines[9] == #"DOC {"id":"a","body":"hello world"}"#)
         #expect(lines[10] == "OK")
@@ -44,8 +53,10 @@ import Testing
         let handler = makeHandler(MemoryBackend())
         var session = Session()
         let (output, close) = await handler.answer(
-            [.line(ByteBuffer(bytes: [0x50, 0xFF, 0xFE])), .tooLong] + frames(["FROB", "SEARCH (x", "GET nope", "PING"]),
-            session: &session)
+            [.line(ByteBuffer(bytes: [0x50, 0xFF, 0xFE])), .tooLong]
+                + frames(["FROB", "SEARCH (x", "GET nope", "PING"]),
+            session: &session
+        )
         #expect(!close)
         let lines = output.split(separator: "\n").map(String.init)
         #expect(lines.count == 6)
@@ -60,21 +71,27 @@ import Testing
     @Test func jsonModeAndQuit() async {
         let handler = makeHandler(MemoryBackend())
         var session = Session()
-        let (output, close) = await handler.answer(frames(["JSON ON", "COUNT x", "FROB", "QUIT", "PING"]), session: &session)
+        let (output, close) = await handler.answer(
+            frames(["JSON ON", "COUNT x", "FROB", "QUIT", "PING"]),
+            session: &session
+        )
         #expect(close)
         #expect(
             output.split(separator: "\n").map(String.init) == [
                 #"{"ok":true,"message":"JSON on"}"#, #"{"ok":true,"message":"0","count":0}"#,
                 #"{"ok":false,"code":"UNKNOWN_COMMAND","message":"unknown command 'FROB'; try HELP"}"#,
                 #"{"ok":true,"message":"bye"}"#,
-            ])
+            ]
+        )
     }
 
     @Test func indexesAndUse() async {
         let handler = makeHandler(MemoryBackend())
         var session = Session()
         let (output, _) = await handler.answer(
-            frames(["CREATE news", "CREATE news", "INDEXES", "USE news", "USE nope", "DROP news"]), session: &session)
+            frames(["CREATE news", "CREATE news", "INDEXES", "USE news", "USE nope", "DROP news"]),
+            session: &session
+        )
         let prefixes: [String] = output.split(separator: "\n").map { String($0.prefix(20)) }
         let expected: [String] = [
             "OK created news", "ERR INDEX_EXISTS ind", "INDEX default", "INDEX news", "OK 2 indexes", "OK using news",
@@ -104,7 +121,8 @@ import Testing
         let adds = (0..<3).map { #"ADD {"id":"d\#($0)","body":"hello \#($0)"}"# }
         var chunks: [String] = []
         let close = await handler.answer(
-            frames(adds + ["COMMIT"] + Array(repeating: "GET d1", count: 5) + ["PING"]), session: &session,
+            frames(adds + ["COMMIT"] + Array(repeating: "GET d1", count: 5) + ["PING"]),
+            session: &session,
             flushBytes: 40
         ) { chunks.append($0) }
         #expect(!close)
@@ -127,7 +145,9 @@ import Testing
         var sent = 0
         await #expect(throws: Gone.self) {
             _ = try await handler.answer(
-                frames(["PING", "PING", #"ADD {"id":"late","body":"x"}"#]), session: &session, flushBytes: 1
+                frames(["PING", "PING", #"ADD {"id":"late","body":"x"}"#]),
+                session: &session,
+                flushBytes: 1
             ) { _ in
                 sent += 1
                 throw Gone()

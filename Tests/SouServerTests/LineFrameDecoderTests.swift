@@ -30,9 +30,17 @@ import Testing
         // Reported before its end arrives, then discarded across chunks.
         #expect(frames([long, long, "yy", "\nPING\n"], max: 10) == [.tooLong, line("PING")])
         #expect(frames([String(repeating: "x", count: 11) + "\n"], max: 10) == [.tooLong])
-        #expect(frames([String(repeating: "x", count: 10) + "\n"], max: 10) == [line(String(repeating: "x", count: 10))])
-        #expect(frames([String(repeating: "x", count: 10) + "\r\n"], max: 10) == [line(String(repeating: "x", count: 10))])
-        #expect(frames([String(repeating: "x", count: 10), "\r", "\n"], max: 10) == [line(String(repeating: "x", count: 10))])
+        #expect(
+            frames([String(repeating: "x", count: 10) + "\n"], max: 10) == [line(String(repeating: "x", count: 10))]
+        )
+        #expect(
+            frames([String(repeating: "x", count: 10) + "\r\n"], max: 10) == [line(String(repeating: "x", count: 10))]
+        )
+        #expect(
+            frames([String(repeating: "x", count: 10), "\r", "\n"], max: 10) == [
+                line(String(repeating: "x", count: 10))
+            ]
+        )
         // Reported as soon as the buffered bytes cannot be a line within the limit.
         #expect(frames([String(repeating: "x", count: 12)], max: 10) == [.tooLong])
         #expect(frames([String(repeating: "x", count: 11)], max: 10) == [])
@@ -74,6 +82,8 @@ import Testing
             (String(repeating: "x", count: 100) + "\nOK\n", [.tooLong, line("OK")]),
         ]
         try ByteToMessageDecoderVerifier.verifyDecoder(
-            stringInputOutputPairs: inputs, decoderFactory: { LineFrameDecoder(maxLineBytes: 64) })
+            stringInputOutputPairs: inputs,
+            decoderFactory: { LineFrameDecoder(maxLineBytes: 64) }
+        )
     }
 }

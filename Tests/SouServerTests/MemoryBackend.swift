@@ -22,7 +22,11 @@ final class MemoryBackend: SearchBackend {
         return documents
     }
 
-    func search(index: String, _ parameters: SearchParameters, deadline: ContinuousClock.Instant) async throws
+    func search(
+        index: String,
+        _ parameters: SearchParameters,
+        deadline: ContinuousClock.Instant
+    ) async throws
         -> SearchOutcome
     {
         if parameters.query.hasPrefix("(") { throw ProtocolError(.badQuery, "unclosed parenthesis at 0") }
@@ -32,7 +36,10 @@ final class MemoryBackend: SearchBackend {
         let page = matches.dropFirst(parameters.offset).prefix(parameters.limit)
         return SearchOutcome(
             total: matches.count,
-            hits: page.map { SearchOutcome.Hit(id: $0.id, score: 1, snippet: parameters.snippets ? "«x»" : nil, fields: []) })
+            hits: page.map {
+                SearchOutcome.Hit(id: $0.id, score: 1, snippet: parameters.snippets ? "«x»" : nil, fields: [])
+            }
+        )
     }
 
     func count(index: String, query: String, deadline: ContinuousClock.Instant) async throws -> Int {

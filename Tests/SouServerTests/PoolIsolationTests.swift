@@ -23,7 +23,9 @@ import Testing
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sou-pool-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let catalog = try await IndexCatalog(
-            dataDirectory: directory, options: IndexOptions(durability: .always, refreshInterval: .milliseconds(20)))
+            dataDirectory: directory,
+            options: IndexOptions(durability: .always, refreshInterval: .milliseconds(20))
+        )
         let backend = CatalogBackend(catalog: catalog, searchThreads: 2)
         let configuration = Configuration()
         let executor = CommandExecutor(backend: backend, configuration: configuration, counters: ServerCounters())
@@ -37,11 +39,20 @@ import Testing
                 gate.release.wait()
             }
         }
-        for _ in 0..<2 { await withCheckedContinuation { c in DispatchQueue.global().async { gate.started.wait(); c.resume() } } }
+        for _ in 0..<2 {
+            await withCheckedContinuation { c in
+                DispatchQueue.global().async {
+                    gate.started.wait()
+                    c.resume()
+                }
+            }
+        }
 
         var session = Session()
         #expect(await executor.execute(try parser.parse(Array("PING".utf8)), session: &session).status.isOK)
-        let document = try ProtocolDocument.parse(json: Array(#"{"id":"a","body":"acknowledged while searches wait"}"#.utf8))
+        let document = try ProtocolDocument.parse(
+            json: Array(#"{"id":"a","body":"acknowledged while searches wait"}"#.utf8)
+        )
         let added = await executor.add([document], session: session)
         #expect(added.allSatisfy(Self.isOK), "\(added)")
         // The refresh timer publishes the write without any search thread.
@@ -50,7 +61,9 @@ import Testing
         #expect(await executor.execute(try parser.parse(Array("COMMIT".utf8)), session: &session).status.isOK)
 
         for _ in 0..<2 { gate.release.signal() }
-        #expect(await executor.execute(try parser.parse(Array("COUNT acknowledged".utf8)), session: &session).status.isOK)
+        #expect(
+            await executor.execute(try parser.parse(Array("COUNT acknowledged".utf8)), session: &session).status.isOK
+        )
         try await backend.close()
     }
 }

@@ -15,7 +15,9 @@ import Testing
             VmRSS:\t    8192 kB
             Threads:\t4
             """
-        #expect(ProcessMemory.parse(status: status) == ProcessMemory(residentBytes: 8 << 20, peakResidentBytes: 20 << 20))
+        #expect(
+            ProcessMemory.parse(status: status) == ProcessMemory(residentBytes: 8 << 20, peakResidentBytes: 20 << 20)
+        )
     }
 
     @Test func missingOrMalformedFieldsStayZero() {
@@ -34,17 +36,24 @@ import Testing
     @Test func statsListsTheMemoryCountersLast() async throws {
         let counters = ServerCounters()
         let pairs = counters.pairs(memory: ProcessMemory(residentBytes: 4096, peakResidentBytes: 8192))
-        #expect(pairs.map(\.0) == [
-            "uptime_seconds", "connections", "total_connections", "requests_received", "requests", "errors", "rss_bytes",
-            "peak_rss_bytes",
-        ])
+        #expect(
+            pairs.map(\.0) == [
+                "uptime_seconds", "connections", "total_connections", "requests_received", "requests", "errors",
+                "rss_bytes",
+                "peak_rss_bytes",
+            ]
+        )
         #expect(pairs.suffix(2).map(\.1) == [4096, 8192])
 
         let executor = CommandExecutor(backend: MemoryBackend(), configuration: Configuration(), counters: counters)
         let handler = ConnectionHandler(
-            executor: executor, parser: RequestParser(limits: .init(maxDocumentBytes: 1000, maxResults: 50)),
-            registry: ConnectionRegistry(), counters: counters, configuration: Configuration(),
-            logger: Logger(label: "test"))
+            executor: executor,
+            parser: RequestParser(limits: .init(maxDocumentBytes: 1000, maxResults: 50)),
+            registry: ConnectionRegistry(),
+            counters: counters,
+            configuration: Configuration(),
+            logger: Logger(label: "test")
+        )
         var session = Session()
         let (output, _) = await handler.answer([.line(ByteBuffer(string: "STATS"))], session: &session)
         let names = output.split(separator: "\n").compactMap { line -> String? in

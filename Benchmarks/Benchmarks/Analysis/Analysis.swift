@@ -8,7 +8,10 @@ import SouCorpus
 /// `throughput` (iterations/s) reads as MiB/s too.
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
-        metrics: [.wallClock, .throughput, .mallocCountTotal, .custom("KB/s", polarity: .prefersLarger, useScalingFactor: false)],
+        metrics: [
+            .wallClock, .throughput, .mallocCountTotal,
+            .custom("KB/s", polarity: .prefersLarger, useScalingFactor: false),
+        ],
         warmupIterations: 1,
         maxDuration: .seconds(2),
         maxIterations: 50
@@ -24,7 +27,10 @@ let benchmarks: @Sendable () -> Void = {
             for text in texts { tokens &+= analyzer.tokens(text).count }
             let elapsed = clock.now - start
             blackHole(tokens)
-            benchmark.measurement(.custom("KB/s", polarity: .prefersLarger, useScalingFactor: false), kilobytesPerSecond(bytes, elapsed))
+            benchmark.measurement(
+                .custom("KB/s", polarity: .prefersLarger, useScalingFactor: false),
+                kilobytesPerSecond(bytes, elapsed)
+            )
         }
     }
 }

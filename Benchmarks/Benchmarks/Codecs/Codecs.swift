@@ -64,7 +64,9 @@ let benchmarks: @Sendable () -> Void = {
     let turn = Turn()
     Benchmark("TermDictionaryReader.lookup (exact), \(dictionaryFixture.termCount) terms") { benchmark in
         for _ in benchmark.scaledIterations {
-            blackHole(try dictionaryFixture.dictionary.lookup(dictionaryFixture.keys[turn.next(dictionaryFixture.keys.count)]))
+            blackHole(
+                try dictionaryFixture.dictionary.lookup(dictionaryFixture.keys[turn.next(dictionaryFixture.keys.count)])
+            )
         }
     }
     Benchmark(

@@ -56,4 +56,3 @@ struct QueryFixture: @unchecked Sendable {
         self.queries = queries
     }
 }
-

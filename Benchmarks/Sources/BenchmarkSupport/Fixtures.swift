@@ -17,10 +17,13 @@ public enum Fixtures {
     }
 
     public static func document(_ generated: GeneratedDocument) -> Document {
-        Document(id: generated.id, fields: [
-            Document.Field(name: "title", value: generated.titleString),
-            Document.Field(name: "body", value: generated.bodyString),
-        ])
+        Document(
+            id: generated.id,
+            fields: [
+                Document.Field(name: "title", value: generated.titleString),
+                Document.Field(name: "body", value: generated.bodyString),
+            ]
+        )
     }
 
     /// UTF-8 bytes of the documents' field texts.
@@ -42,7 +45,11 @@ public enum Fixtures {
     /// Builds `documents` into `segmentCount` segments in a new temporary directory.
     /// - Returns: the directory and the open segments (unlinking the files later is safe:
     ///   mappings stay valid until unmapped).
-    public static func segments(_ documents: [Document], count segmentCount: Int = 1, label: String)
+    public static func segments(
+        _ documents: [Document],
+        count segmentCount: Int = 1,
+        label: String
+    )
         throws -> (directory: String, views: [SegmentView])
     {
         let directory = temporaryDirectory(label)
@@ -54,7 +61,9 @@ public enum Fixtures {
             var builder = SegmentBuilder()
             for document in documents[start..<end] { try builder.add(document) }
             _ = try builder.write(to: directory, name: "seg\(index)")
-            views.append(SegmentView(reader: try SegmentReader(directory: directory, name: "seg\(index)"), deletions: nil))
+            views.append(
+                SegmentView(reader: try SegmentReader(directory: directory, name: "seg\(index)"), deletions: nil)
+            )
         }
         return (directory, views)
     }

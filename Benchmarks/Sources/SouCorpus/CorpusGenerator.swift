@@ -91,7 +91,11 @@ public struct CorpusGenerator: Sendable {
                 if roll < 0.08 {
                     // A Latin word or a number, set off by spaces as Chinese text does.
                     if index > 0 { out.append(0x20) }
-                    if roll < 0.02 { appendNumber(into: &out) } else { out.append(contentsOf: vocabulary.latinWord(&random)) }
+                    if roll < 0.02 {
+                        appendNumber(into: &out)
+                    } else {
+                        out.append(contentsOf: vocabulary.latinWord(&random))
+                    }
                     latinBefore = true
                     continue
                 }
@@ -100,8 +104,11 @@ public struct CorpusGenerator: Sendable {
                 out.append(contentsOf: vocabulary.cjkWord(&random))
                 if punctuation && index + 1 < words {
                     let mark = random.nextUnit()
-                    if mark < 0.05 { out.append(contentsOf: Self.ideographicStop) }
-                    else if mark < 0.15 { out.append(contentsOf: Self.ideographicComma) }
+                    if mark < 0.05 {
+                        out.append(contentsOf: Self.ideographicStop)
+                    } else if mark < 0.15 {
+                        out.append(contentsOf: Self.ideographicComma)
+                    }
                 }
             }
             if punctuation { out.append(contentsOf: Self.ideographicStop) }
@@ -110,7 +117,11 @@ public struct CorpusGenerator: Sendable {
             for index in 0..<words {
                 if index > 0 { out.append(0x20) }
                 let start = out.count
-                if random.nextUnit() < 0.02 { appendNumber(into: &out) } else { out.append(contentsOf: vocabulary.latinWord(&random)) }
+                if random.nextUnit() < 0.02 {
+                    appendNumber(into: &out)
+                } else {
+                    out.append(contentsOf: vocabulary.latinWord(&random))
+                }
                 if capitalize && out[start] >= 0x61 { out[start] -= 0x20 }
                 capitalize = false
                 if punctuation && index + 1 < words {

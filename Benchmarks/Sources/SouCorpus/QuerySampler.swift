@@ -86,7 +86,9 @@ public struct QuerySampler {
         case .term:
             return randomWord(document).map { [$0] }
         case .and2:
-            guard let first = randomWord(document), let second = randomWord(document), first != second else { return nil }
+            guard let first = randomWord(document), let second = randomWord(document), first != second else {
+                return nil
+            }
             return [first, second]
         case .or3:
             var words: [String] = []

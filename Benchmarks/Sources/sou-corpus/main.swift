@@ -21,7 +21,9 @@ func fail(_ message: String) -> Never {
 
 func parseSize(_ text: String) -> Int? {
     let upper = text.uppercased()
-    let units: [(String, Int)] = [("GB", 1 << 30), ("G", 1 << 30), ("MB", 1 << 20), ("M", 1 << 20), ("KB", 1 << 10), ("K", 1 << 10), ("B", 1)]
+    let units: [(String, Int)] = [
+        ("GB", 1 << 30), ("G", 1 << 30), ("MB", 1 << 20), ("M", 1 << 20), ("KB", 1 << 10), ("K", 1 << 10), ("B", 1),
+    ]
     for (suffix, scale) in units where upper.hasSuffix(suffix) {
         return Double(upper.dropLast(suffix.count)).map { Int($0 * Double(scale)) }
     }
@@ -45,7 +47,9 @@ guard let seed = UInt64(options["seed"] ?? "1") else { fail("--seed takes an int
 
 if samplingQueries {
     guard let input = options["input"] else { fail("queries needs --input") }
-    guard let perClass = Int(options["per-class"] ?? "20"), perClass > 0 else { fail("--per-class takes a positive integer") }
+    guard let perClass = Int(options["per-class"] ?? "20"), perClass > 0 else {
+        fail("--per-class takes a positive integer")
+    }
     let corpus: [JSONLDocument]
     do { corpus = try JSONLines.read(path: input).documents } catch { fail("\(error)") }
     var sampler = QuerySampler(texts: corpus.map(\.text), seed: seed)

@@ -35,10 +35,13 @@ while !arguments.isEmpty {
 guard let input = options["input"], let queryPath = options["queries"], let dataDirectory = options["data-dir"] else {
     fail("--input, --queries and --data-dir are required")
 }
-guard let repeatCount = Int(options["repeat"] ?? "20"), repeatCount > 0 else { fail("--repeat takes a positive integer") }
+guard let repeatCount = Int(options["repeat"] ?? "20"), repeatCount > 0 else {
+    fail("--repeat takes a positive integer")
+}
 let matchSetOption = options["match-sets"] ?? "cjk1,cjk2,cjk4"
 let matchSetClasses: Set<String> =
-    matchSetOption == "all" ? Set(QueryClass.allCases.map(\.rawValue))
+    matchSetOption == "all"
+    ? Set(QueryClass.allCases.map(\.rawValue))
     : matchSetOption == "none" ? [] : Set(matchSetOption.split(separator: ",").map(String.init))
 
 struct QueryLine: Decodable {
@@ -66,7 +69,10 @@ func seconds(_ duration: Duration) -> Double {
 // Indexing: the daemon's defaults (group commit + fsync of the WAL), but no refresh until the
 // final commit, so the result is one segment as a single `sou index` run of a file gives.
 let indexOptions = IndexOptions(
-    refreshInterval: .seconds(86_400), maxBufferedDocuments: .max, maxBufferedBytes: .max)
+    refreshInterval: .seconds(86_400),
+    maxBufferedDocuments: .max,
+    maxBufferedBytes: .max
+)
 let clock = ContinuousClock()
 let catalog = try await IndexCatalog(dataDirectory: dataDirectory, options: indexOptions)
 guard let index = catalog.index(named: IndexCatalog.defaultIndexName) else { fail("no default index") }

@@ -47,7 +47,10 @@ enum WALFormat {
         writer.write(bytes: payload)
         var bytes = writer.bytes
         let crc = bytes.withUnsafeBytes { raw in
-            CRC32.checksum(UnsafeRawBufferPointer(rebasing: raw[8...]), seed: CRC32.checksum(UnsafeRawBufferPointer(rebasing: raw[0..<4])))
+            CRC32.checksum(
+                UnsafeRawBufferPointer(rebasing: raw[8...]),
+                seed: CRC32.checksum(UnsafeRawBufferPointer(rebasing: raw[0..<4]))
+            )
         }
         withUnsafeBytes(of: crc.littleEndian) { raw in
             for i in 0..<4 { bytes[4 + i] = raw[i] }

@@ -41,8 +41,11 @@ public struct WALReader {
         let name = file.name
         if bytes.count < WALFormat.headerSize {
             return Contents(
-                entries: [], validLength: 0, fileLength: bytes.count,
-                problem: bytes.isEmpty ? nil : "\(name): header torn (\(bytes.count) bytes)")
+                entries: [],
+                validLength: 0,
+                fileLength: bytes.count,
+                problem: bytes.isEmpty ? nil : "\(name): header torn (\(bytes.count) bytes)"
+            )
         }
         var reader = ByteReader(bytes, file: name)
         do {
@@ -53,7 +56,10 @@ public struct WALReader {
             let version = try reader.readUInt16()
             guard FileKind.writeAheadLog.supportedVersions.contains(version) else {
                 throw FormatError.unsupportedVersion(
-                    file: name, found: version, supported: FileKind.writeAheadLog.supportedVersions)
+                    file: name,
+                    found: version,
+                    supported: FileKind.writeAheadLog.supportedVersions
+                )
             }
             guard try reader.readUInt16() == 0 else {
                 throw FormatError.corrupt(file: name, reason: "reserved header bytes are not zero")
@@ -80,7 +86,8 @@ public struct WALReader {
             let end = offset + WALFormat.recordHeaderSize + length
             let actual = CRC32.checksum(
                 UnsafeRawBufferPointer(rebasing: bytes[(offset + 8)..<end]),
-                seed: CRC32.checksum(UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + 4)])))
+                seed: CRC32.checksum(UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + 4)]))
+            )
             guard actual == stored else {
                 problem = "\(name): checksum mismatch in record at byte \(offset)"
                 break
@@ -96,7 +103,12 @@ public struct WALReader {
                 break
             }
             entries.append(
-                Entry(sequence: sequence, type: type, payload: Array(bytes[(offset + WALFormat.recordHeaderSize)..<end])))
+                Entry(
+                    sequence: sequence,
+                    type: type,
+                    payload: Array(bytes[(offset + WALFormat.recordHeaderSize)..<end])
+                )
+            )
             previous = sequence
             offset = end
         }

@@ -1,11 +1,12 @@
+import Dispatch
+import SouFormat
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Dispatch
-import SouFormat
-import Synchronization
 
 /// Appends records to one write-ahead log file and makes them durable with group commit.
 ///
@@ -102,7 +103,10 @@ public final class WALWriter: Sendable {
     ///
     /// - Throws: `IndexError.io`.
     public static func openForAppend(
-        path: String, validLength: Int, policy: DurabilityPolicy, lastSequence: UInt64
+        path: String,
+        validLength: Int,
+        policy: DurabilityPolicy,
+        lastSequence: UInt64
     ) throws -> WALWriter {
         if validLength < WALFormat.headerSize {
             return try create(path: path, policy: policy, lastSequence: lastSequence)
@@ -133,7 +137,9 @@ public final class WALWriter: Sendable {
     ///   `IndexError.invalidDocument` if the payload exceeds 1 GiB.
     public func append(type: UInt8, sequence: UInt64, payload: [UInt8]) throws {
         guard payload.count <= WALFormat.maxPayload else {
-            throw IndexError.invalidDocument("a batch of \(payload.count) bytes exceeds the \(WALFormat.maxPayload)-byte limit")
+            throw IndexError.invalidDocument(
+                "a batch of \(payload.count) bytes exceeds the \(WALFormat.maxPayload)-byte limit"
+            )
         }
         let record = WALFormat.encodeRecord(type: type, sequence: sequence, payload: payload)
         try state.withLock { (s: inout State) throws(IndexError) in
@@ -215,7 +221,9 @@ public final class WALWriter: Sendable {
     }
 
     private enum WaitAction {
-        case resume, fail(IndexError), startSync, wait
+        case resume
+        case fail(IndexError)
+        case startSync, wait
     }
 
     private func waitForSync(through sequence: UInt64) async throws {

@@ -21,7 +21,9 @@ enum Colour {
     /// `text` with control characters (ESC, line breaks, …) replaced by spaces, for
     /// document text printed on one line: a stored field cannot drive the terminal.
     static func printable(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
+        String(
+            String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 })
+        )
     }
 
     static func bold(_ text: String, colour: Bool) -> String {

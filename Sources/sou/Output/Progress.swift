@@ -16,7 +16,10 @@ struct Progress {
 
     var rates: String {
         String(
-            format: "%.0f docs/s  %.1f MB/s", Double(documents) / seconds, Double(bytes) / 1_048_576 / seconds)
+            format: "%.0f docs/s  %.1f MB/s",
+            Double(documents) / seconds,
+            Double(bytes) / 1_048_576 / seconds
+        )
     }
 
     /// Redraws at most ten times a second.
@@ -33,7 +36,8 @@ struct Progress {
         }
         let errorText = errors > 0 ? "  \(errors) errors" : ""
         try? FileHandle.standardError.write(
-            contentsOf: Data("\r\u{1B}[K\(bar)\(documents) docs  \(rates)\(errorText)".utf8))
+            contentsOf: Data("\r\u{1B}[K\(bar)\(documents) docs  \(rates)\(errorText)".utf8)
+        )
     }
 
     /// Clears the progress line.
