@@ -12,6 +12,7 @@ let package = Package(
         // SouDocument, SouAnalysis and SouFormat are products for Benchmarks/ (fixtures,
         // analysis and codec benchmarks).
         .library(name: "SouDocument", targets: ["SouDocument"]),
+        .library(name: "SouRandom", targets: ["SouRandom"]),
         .library(name: "SouAnalysis", targets: ["SouAnalysis"]),
         .library(name: "SouFormat", targets: ["SouFormat"]),
         .library(name: "SouIndex", targets: ["SouIndex"]),
@@ -36,6 +37,8 @@ let package = Package(
         ),
         // The data model every layer shares: Document and the document-id rules.
         .target(name: "SouDocument"),
+        // SplitMix64, the one seeded generator of tests, `sou bench` and Benchmarks/.
+        .target(name: "SouRandom"),
         .target(name: "SouAnalysis", linkerSettings: [.linkedLibrary("_FoundationICU")]),
         .target(name: "SouFormat", dependencies: ["CZlib", "SouDocument"]),
         .target(name: "SouIndex", dependencies: ["SouAnalysis", "SouDocument", "SouFormat"]),
@@ -57,7 +60,7 @@ let package = Package(
         .target(name: "SouClient"),
         .target(
             name: "SouTestSupport",
-            dependencies: ["SouAnalysis", "SouDocument", "SouFormat", "SouIndex", "SouClient"]
+            dependencies: ["SouAnalysis", "SouDocument", "SouFormat", "SouIndex", "SouClient", "SouRandom"]
         ),
         .executableTarget(
             name: "soud",
@@ -71,7 +74,7 @@ let package = Package(
         .executableTarget(
             name: "sou",
             dependencies: [
-                "SouClient", "SouProtocol",
+                "SouClient", "SouProtocol", "SouRandom",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 // `sou bench query` latency percentiles.
                 .product(name: "Histogram", package: "hdrhistogram-swift"),

@@ -27,8 +27,8 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
-        // The deterministic corpus generator and query sampler (no dependency on Sou).
-        .target(name: "SouCorpus"),
+        // The deterministic corpus generator and query sampler (only SplitMix64 from Sou).
+        .target(name: "SouCorpus", dependencies: [sou("SouRandom")]),
         .executableTarget(name: "sou-corpus", dependencies: ["SouCorpus"]),
         // Fixtures the benchmarks share: generated corpora as Sou documents, segments on disk.
         .target(

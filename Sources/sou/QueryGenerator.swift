@@ -1,5 +1,6 @@
 import Foundation
 import SouClient
+import SouRandom
 
 /// Builds `sou bench query --generate N` queries from the documents of the index.
 ///
@@ -107,20 +108,5 @@ struct QueryGenerator {
         default:
             return false
         }
-    }
-}
-
-/// A tiny seeded generator (SplitMix64), so `--seed` reproduces the generated queries.
-struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -82,14 +82,14 @@ import Testing
     }
 }
 
-/// SplitMix64 for the codec tests: small, seeded, reproducible.
+/// SplitMix64 (SouRandom's) for the codec tests, remembering its seed: small, seeded, reproducible.
 struct PostingsTestRandom {
     let seed: UInt64
-    private var state: UInt64
+    private var generator: SplitMix64
 
     init(seed: UInt64) {
         self.seed = seed
-        state = seed
+        generator = SplitMix64(seed: seed)
     }
 
     /// Seed from `SOU_TEST_SEED` if set (to reproduce a failure), else from the clock; printed.
@@ -104,13 +104,7 @@ struct PostingsTestRandom {
         return PostingsTestRandom(seed: seed)
     }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { generator.next() }
 
     /// Uniform in `range` (slightly biased for huge ranges; fine for tests).
     mutating func next(in range: ClosedRange<UInt64>) -> UInt64 {

@@ -1,3 +1,7 @@
+// The corpus generator draws from SouRandom's SplitMix64; users of SouCorpus (the benchmarks,
+// the tools) seed it too.
+@_exported import SouRandom
+
 /// What a generated corpus looks like.
 public enum CorpusKind: String, Sendable, CaseIterable {
     /// Mostly CJK words run together with full-width punctuation, ~8% Latin words and numbers

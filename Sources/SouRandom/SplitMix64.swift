@@ -1,5 +1,11 @@
-/// A small, fast, seeded generator (Steele, Lea, Flood 2014): the same seed gives the same
-/// corpus on every machine and Swift version, which `SystemRandomNumberGenerator` does not.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// SplitMix64 (Steele, Lea, Flood 2014): a small, fast, seeded generator. The same seed gives
+/// the same sequence on every machine and Swift version, which `SystemRandomNumberGenerator`
+/// does not: randomized tests replay from their printed seed, `sou bench query --seed` and the
+/// benchmark corpus generator reproduce their output. The one definition every target uses.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
@@ -30,9 +36,3 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -1,3 +1,5 @@
+@_exported import SouRandom
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,24 +10,11 @@ public func testSeed() -> UInt64 {
     return UInt64.random(in: 0...UInt64.max)
 }
 
-/// A tiny seeded random generator, so randomized tests reproduce from their printed seed.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    public init(seed: UInt64) { state = seed }
-
+extension SplitMix64 {
     /// A fresh seed, printed so a failing run can be repeated with `init(seed:)`.
     public static func printedSeed(_ label: String) -> UInt64 {
         let seed = UInt64.random(in: 0...UInt64.max)
         print("seed", label, seed)
         return seed
-    }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
