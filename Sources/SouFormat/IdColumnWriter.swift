@@ -14,9 +14,14 @@ public struct IdColumnWriter {
     public init() {}
 
     /// Appends the id of the next document.
-    public mutating func add(_ id: String) {
+    /// - Throws: `FormatError.corrupt` once the ids pass 4 GiB (offsets are 32-bit); a
+    ///   segment that large must be split, not written with wrapped offsets.
+    public mutating func add(_ id: String) throws {
         bytes.append(contentsOf: id.utf8)
-        ends.append(UInt32(bytes.count))
+        guard let end = UInt32(exactly: bytes.count) else {
+            throw FormatError.corrupt(file: "id column", reason: "ids of one segment exceed 4 GiB")
+        }
+        ends.append(end)
     }
 
     /// The framed file image.

@@ -108,6 +108,26 @@ public final class StoredFieldsReader: @unchecked Sendable {
     ///   postings list) or the block is malformed; `FormatError.compression` if it does not inflate.
     /// - Complexity: O(log blocks) + inflating one block (skipped when the cache holds it).
     public func document(_ docID: UInt32) throws -> Document {
+        try document(docID) { try inflatedBlock($0) }
+    }
+
+    /// The last block a sequential reader inflated, kept by the caller.
+    public typealias BlockMemo = (block: Int, bytes: [UInt8])?
+
+    /// The stored document with ID `docID`, for a caller that reads documents in order (a
+    /// merge): inflated blocks go to `memo`, not to the cache shared by queries, so a merge
+    /// reading every block of its inputs does not evict the blocks queries use.
+    /// - Throws: as `document(_:)`.
+    public func document(_ docID: UInt32, memo: inout BlockMemo) throws -> Document {
+        try document(docID) { block in
+            if let memo, memo.block == block { return memo.bytes }
+            let bytes = try inflate(block)
+            memo = (block, bytes)
+            return bytes
+        }
+    }
+
+    private func document(_ docID: UInt32, block inflated: (Int) throws -> [UInt8]) throws -> Document {
         guard Int(docID) < count else {
             throw FormatError.corrupt(file: name, reason: "document \(docID) out of range (\(count) documents)")
         }
@@ -129,7 +149,7 @@ public final class StoredFieldsReader: @unchecked Sendable {
         guard first <= docID else {
             throw FormatError.corrupt(file: name, reason: "block \(block) starts at document \(first), after \(docID)")
         }
-        let raw = try inflatedBlock(block)
+        let raw = try inflated(block)
         return try raw.withUnsafeBytes { bytes in
             var reader = ByteReader(bytes, file: name)
             for _ in first..<docID {

@@ -127,7 +127,7 @@ extension IndexWriter {
                 guard input.deletions.deletedCount > before.deletedCount else { continue }
                 for docID in 0..<UInt32(input.reader.documentCount)
                 where input.deletions.isDeleted(docID) && !before.isDeleted(docID) {
-                    let id = try input.reader.document(docID).id
+                    let id = try input.reader.id(docID)  // from the id column: no block to inflate
                     if let merged = try reader.docID(forExternalID: id) { deletions.delete(merged) }
                 }
             }

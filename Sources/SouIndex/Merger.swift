@@ -1,3 +1,4 @@
+import SouFormat
 import Synchronization
 
 /// Merges segments into one: reads the live stored documents of the inputs (as their
@@ -28,9 +29,11 @@ public enum Merger {
     ) throws -> (SegmentInfo, SegmentReader)? {
         var builder = SegmentBuilder()
         for input in inputs {
+            // In doc-ID order, one block at a time, outside the cache queries share.
+            var memo: StoredFieldsReader.BlockMemo = nil
             for docID in 0..<UInt32(input.reader.documentCount) where !input.isDeleted(docID) {
                 if cancellation.isCancelled { throw CancellationError() }
-                try builder.add(try input.reader.document(docID))
+                try builder.add(try input.reader.document(docID, memo: &memo))
             }
         }
         if cancellation.isCancelled { throw CancellationError() }

@@ -188,7 +188,7 @@ public struct SegmentBuilder {
         }
 
         var ids = IdColumnWriter()
-        for document in documents { ids.add(document.id) }
+        for document in documents { try ids.add(document.id) }
 
         let meta = SegmentMeta(documentCount: documents.count, fieldNames: fieldNames, fieldStatistics: fieldStatistics)
         return [

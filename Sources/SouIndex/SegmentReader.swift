@@ -113,6 +113,12 @@ public final class SegmentReader: @unchecked Sendable {
         try storedFields.document(docID)
     }
 
+    /// The document `docID` for a sequential reader (a merge), bypassing the block cache
+    /// queries share; see `StoredFieldsReader.document(_:memo:)`.
+    public func document(_ docID: UInt32, memo: inout StoredFieldsReader.BlockMemo) throws -> Document {
+        try storedFields.document(docID, memo: &memo)
+    }
+
     /// The external id of document `docID`: from the id column (no inflation), or from the
     /// stored fields for a segment written before id columns existed.
     /// - Throws: `FormatError` if `docID` is out of range or the file is damaged.

@@ -13,7 +13,7 @@ import Glibc
 @Suite(.offCooperativePool) struct BadInputTests {
     /// Writes `count` pipelined ADDs on a fresh connection and checks every reply.
     static func addMany(_ socket: String, prefix: String, count: Int, word: String) throws {
-        let connection = try SouConnection(socketPath: socket, timeout: .seconds(60))
+        let connection = try SouConnection(socketPath: socket, timeout: .seconds(300))
         let lines = (0..<count).map { #"ADD {"id":"\#(prefix)\#($0)","body":"\#(word) \#($0)"}"# }
         try connection.write(Array((lines.joined(separator: "\n") + "\n").utf8))
         for index in 0..<count {

@@ -156,7 +156,7 @@ import Testing
         try await withThrowingTaskGroup(of: Void.self) { group in
             for worker in 0..<16 {
                 group.addTask {
-                    let connection = try SouConnection(socketPath: socket, timeout: .seconds(60))
+                    let connection = try SouConnection(socketPath: socket, timeout: .seconds(300))
                     for index in 0..<20 {
                         let reply = try connection.request(#"ADD {"id":"w\#(worker)-\#(index)","body":"concurrent"}"#)
                         #expect(reply.final == "OK added w\(worker)-\(index)")

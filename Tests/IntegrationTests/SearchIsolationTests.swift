@@ -22,7 +22,7 @@ import Glibc
             let words = (0..<30).map { _ in "w\(generator.next() % 2_000)x" }.joined(separator: " ")
             return #"ADD {"id":"h\#(number)","body":"\#(words)"}"#
         }
-        let loader = try fixture.connect(timeout: .seconds(120))
+        let loader = try fixture.connect()
         try loader.write(Array((lines.joined(separator: "\n") + "\nCOMMIT\n").utf8))
         for _ in 0...lines.count {
             let reply = try loader.readResponse()
@@ -30,11 +30,11 @@ import Glibc
         }
     }
 
-    /// PING and ADD are answered while every search thread is busy with heavy queries: the
-    /// replies arrive before any heavy query has answered (an order of events, not a time).
-    /// On the cooperative pool PING would wait for a whole heavy query. The deterministic
-    /// version, with the search threads blocked outright, is
-    /// `PoolIsolationTests.pingAndAddAnswerWhileEverySearchThreadIsBlocked`.
+    /// End to end, over real sockets: PING and ADD are answered while heavy queries keep
+    /// every search thread busy and more wait for one. Whether they are answered *before*
+    /// the heavy queries depends on how fast each runs, so that is not asserted here; the
+    /// deterministic check, with the search threads blocked outright, is
+    /// `PoolIsolationTests.pingAddAndCommitAnswerWhileEverySearchThreadIsBlocked`.
     @Test func pingAndAddAnswerWhileHeavyQueriesRun() async throws {
         let seed = UInt64.random(in: 0...UInt64.max)
         print("seed", seed)
@@ -44,8 +44,7 @@ import Glibc
         let before = try ReplyBackpressureTests.requestCount(loader)
 
         // Three connections pipeline two heavy queries each: more work than search threads.
-        // Their reads time out at once: used below to see that no reply has come yet.
-        let heavy = try (0..<3).map { _ in try fixture.connect(timeout: .milliseconds(100)) }
+        let heavy = try (0..<3).map { _ in try fixture.connect() }
         for connection in heavy {
             try connection.write(Array(String(repeating: Self.heavyQuery + "\n", count: 2).utf8))
         }
@@ -56,11 +55,6 @@ import Glibc
         #expect(try other.request("PING").isOK)
         let added = try other.request(#"ADD {"id":"quick","body":"written while searching"}"#)
         #expect(added.final == "OK added quick", "\(added)")
-        for (number, connection) in heavy.enumerated() {
-            #expect(throws: (any Error).self, "heavy connection \(number) was answered before PING") {
-                try connection.readLine()
-            }
-        }
         // The queued heavy queries would keep both cores busy for a long time.
         fixture.daemon.kill(signal: SIGKILL)
         _ = await fixture.daemon.waitForExit()

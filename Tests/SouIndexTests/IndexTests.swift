@@ -107,11 +107,15 @@ import Darwin
             options: testOptions(refresh: .milliseconds(100))
         )
         let index = try #require(catalog.index(named: "default"))
+        let refreshesBefore = index.stats().refreshes
+        // (Whether the write is still invisible right after the acknowledgement depends on
+        // how long opening took, so that is not asserted.)
         try await index.add([document("1", "soon")])
-        #expect(index.snapshot().liveDocumentCount == 0)
-        try await waitUntil("the refresh timer publishes the write") { index.snapshot().liveDocumentCount > 0 }
+        // The snapshot is published before the statistics: wait for both.
+        try await waitUntil("the refresh timer publishes the write") {
+            index.snapshot().liveDocumentCount > 0 && index.stats().refreshes > refreshesBefore
+        }
         #expect(index.snapshot().liveDocumentCount == 1)
-        #expect(index.stats().lastRefresh != nil)
         try await catalog.close()
     }
 

@@ -4,23 +4,25 @@ import Testing
 
 @testable import SouIndex
 
-/// Merges run on threads of their own: with every merge thread blocked outright, writes are
-/// still acknowledged, the refresh timer still publishes them and COMMIT still builds its
-/// segment. Deterministic: if any of these needed a merge thread the test would hang (and
+/// Merges run on threads of their own: with several merge threads blocked outright, writes
+/// are still acknowledged, the refresh timer still publishes them and COMMIT still builds its
+/// segment. Deterministic: if any of these needed a merge's thread the test would hang (and
 /// hit its time limit) instead of passing.
 @Suite(.timeLimit(.minutes(10))) struct MergeIsolationTests {
-    @Test func writesRefreshesAndCommitsGoOnWhileEveryMergeThreadIsBlocked() async throws {
+    @Test func writesRefreshesAndCommitsGoOnWhileMergesAreBlocked() async throws {
         let release = DispatchSemaphore(value: 0)
         let started = DispatchSemaphore(value: 0)
-        let threads = BlockingIO.merges.threadCount
-        for _ in 0..<threads {
-            BlockingIO.merges.enqueue {
-                started.signal()
-                release.wait()
+        let merges = 2 * BlockingIO.cores
+        let blocked = (0..<merges).map { _ in
+            Task {
+                try await BlockingIO.runMerge {
+                    started.signal()
+                    release.wait()
+                }
             }
         }
-        defer { for _ in 0..<threads { release.signal() } }
-        await OffPool.run { for _ in 0..<threads { started.wait() } }
+        defer { for _ in 0..<merges { release.signal() } }  // even if an expectation throws
+        await OffPool.run { for _ in 0..<merges { started.wait() } }
 
         let scratch = ScratchDirectory()
         let catalog = try await IndexCatalog(
@@ -34,5 +36,6 @@ import Testing
         try await index.commit()
         #expect(index.snapshot().liveDocumentCount == 2)
         try await catalog.close()
+        _ = blocked  // released by the deferred signals, whatever happened above
     }
 }

@@ -47,6 +47,7 @@ import Testing
                 }
             }
         }
+        defer { for _ in 0..<2 { gate.release.signal() } }  // even if an expectation throws
 
         var session = Session()
         #expect(await executor.execute(try parser.parse(Array("PING".utf8)), session: &session).status.isOK)
@@ -60,7 +61,7 @@ import Testing
         while index.snapshot().liveDocumentCount == 0 { try await Task.sleep(for: .milliseconds(5)) }
         #expect(await executor.execute(try parser.parse(Array("COMMIT".utf8)), session: &session).status.isOK)
 
-        for _ in 0..<2 { gate.release.signal() }
+        for _ in 0..<2 { gate.release.signal() }  // (the deferred signals then find nobody waiting)
         #expect(
             await executor.execute(try parser.parse(Array("COUNT acknowledged".utf8)), session: &session).status.isOK
         )
