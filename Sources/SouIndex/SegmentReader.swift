@@ -25,6 +25,10 @@ public final class SegmentReader: @unchecked Sendable {
     public let ids: IdColumnReader?
     /// Sum of the sizes of the segment's files.
     public let byteSize: Int
+    /// A number no other reader of this process has: keys of caches of per-segment data
+    /// (an object address can be reused once the reader is gone).
+    public let serial: UInt64
+    private static let serials = Atomic<UInt64>(0)
     /// Set by `retire()`: remove the files when the last reference goes away.
     private let retired = Atomic<Bool>(false)
     /// The segment's files as opened: `deinit` removes a path only if it still names the
@@ -39,6 +43,7 @@ public final class SegmentReader: @unchecked Sendable {
     public init(directory: String, name: String, files listed: [String]? = nil) throws {
         self.name = name
         self.directory = directory
+        serial = Self.serials.add(1, ordering: .relaxed).newValue
         func map(_ file: SegmentFile, willNeed: Bool = false) throws -> MappedFile {
             try MappedFile(path: file.path(directory: directory, segment: name), willNeed: willNeed)
         }

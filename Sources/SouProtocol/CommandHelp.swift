@@ -16,7 +16,8 @@ public enum CommandHelp {
         Entry(name: "VERSION", usage: "VERSION", summary: "daemon and protocol version"),
         Entry(
             name: "SEARCH",
-            usage: "SEARCH [limit=N] [offset=N] [fields=a,b|*] [snippet=on|off] [hl=OPEN,CLOSE] [--] <query>",
+            usage:
+                "SEARCH [limit=N] [offset=N] [fields=a,b|*] [snippet=on|off] [hl=OPEN,CLOSE] [total=exact|N] [--] <query>",
             summary: "ranked hits: HIT <id> <score> lines, each optionally followed by SNIPPET and FIELD lines"
         ),
         Entry(name: "COUNT", usage: "COUNT <query>", summary: "number of matching documents"),

@@ -159,6 +159,19 @@ public struct RequestParser: Sendable {
                 case "off", "false", "0": parameters.snippets = false
                 default: throw badOption(token)
                 }
+            case "total":
+                if value.lowercased() == "exact" {
+                    parameters.total = .exact
+                } else {
+                    guard let n = Int(value), n >= 0 else {
+                        throw ProtocolError(
+                            .syntax,
+                            "bad option '\(Self.printable(String(token)))': total= takes 'exact' or a count ≥ 0; "
+                                + CommandHelp.usage("SEARCH")
+                        )
+                    }
+                    parameters.total = .upTo(n)
+                }
             case "hl":
                 // Exactly one comma: markers cannot contain commas (nor spaces, which end the word).
                 let markers = value.split(separator: ",", omittingEmptySubsequences: false)
@@ -174,7 +187,7 @@ public struct RequestParser: Sendable {
             default:
                 break
             }
-            if ["limit", "offset", "fields", "snippet", "snippets", "hl"].contains(key) {
+            if ["limit", "offset", "fields", "snippet", "snippets", "hl", "total"].contains(key) {
                 remainder = remainder[end...]
             } else {
                 break

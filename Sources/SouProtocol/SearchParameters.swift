@@ -14,6 +14,9 @@ public struct SearchParameters: Sendable, Equatable {
     public var highlightOpen: String
     /// See `highlightOpen`.
     public var highlightClose: String
+    /// How far the total is counted exactly (`total=exact` or `total=N`); nil: the daemon's
+    /// `total_threshold`.
+    public var total: TotalCounting?
 
     /// - Parameters: see the properties.
     public init(
@@ -23,8 +26,10 @@ public struct SearchParameters: Sendable, Equatable {
         fields: [String] = [],
         snippets: Bool = true,
         highlightOpen: String = "«",
-        highlightClose: String = "»"
+        highlightClose: String = "»",
+        total: TotalCounting? = nil
     ) {
+        self.total = total
         self.query = query
         self.limit = limit
         self.offset = offset
@@ -33,4 +38,12 @@ public struct SearchParameters: Sendable, Equatable {
         self.highlightOpen = highlightOpen
         self.highlightClose = highlightClose
     }
+}
+
+/// How a `SEARCH` counts its matches.
+public enum TotalCounting: Sendable, Equatable {
+    /// Every match, however many (`total=exact`).
+    case exact
+    /// Exactly up to this many; past it the total is this lower bound (`total=N`).
+    case upTo(Int)
 }

@@ -38,6 +38,22 @@ final class ConjunctionMatcher: Matcher {
         return total
     }
 
+    private var windowBound: Float = 0
+
+    /// The window ends where the first child's does; a match holds every child.
+    func advanceShallow(to target: UInt32) -> UInt32 {
+        var end = noMoreDocs
+        var bound: Float = 0
+        for index in 0..<children.count {
+            end = min(end, children[index].advanceShallow(to: target))
+            bound += children[index].maxScore()
+        }
+        windowBound = bound
+        return end
+    }
+
+    func maxScore() -> Float { windowBound }
+
     private func align(from target: UInt32) -> UInt32 {
         leapfrog(count: children.count, from: target) { index, doc in
             deadline.tick() ? noMoreDocs : children[index].advance(to: doc)
@@ -76,6 +92,8 @@ final class ExclusionMatcher: Matcher {
 
     func score() -> Float { positive.score() }
     func scoreUpperBound() -> Float { positive.scoreUpperBound() }
+    func advanceShallow(to target: UInt32) -> UInt32 { positive.advanceShallow(to: target) }
+    func maxScore() -> Float { positive.maxScore() }
 
     private func skipExcluded(_ start: UInt32) -> UInt32 {
         var candidate = start

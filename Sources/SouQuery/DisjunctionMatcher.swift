@@ -52,4 +52,20 @@ final class DisjunctionMatcher: Matcher {
         }
         return total
     }
+
+    private var windowBound: Float = 0
+
+    /// The window ends where the first child's does; any child may hold a document in it.
+    func advanceShallow(to target: UInt32) -> UInt32 {
+        var end = noMoreDocs
+        var bound: Float = 0
+        for index in 0..<children.count where children[index].doc != noMoreDocs {
+            end = min(end, children[index].advanceShallow(to: target))
+            bound += children[index].maxScore()
+        }
+        windowBound = bound
+        return end
+    }
+
+    func maxScore() -> Float { windowBound }
 }

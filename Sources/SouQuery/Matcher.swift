@@ -18,6 +18,13 @@ protocol Matcher: AnyObject {
     func scoreUpperBound() -> Float
     /// Roughly how many documents this matcher yields (to order intersections).
     var cost: Int { get }
+    /// Moves only skip data (no block is decoded, `doc` does not change) so that `maxScore()`
+    /// bounds the score of every document ≥ `target` this matcher can yield up to the returned
+    /// window end (≥ `target`; `noMoreDocs` when the bound holds to the end). The search's
+    /// block-max loop skips a whole window whose bound cannot beat the k-th best score.
+    func advanceShallow(to target: UInt32) -> UInt32
+    /// An upper bound of the score of any document in the window of the last `advanceShallow`.
+    func maxScore() -> Float
 }
 
 let noMoreDocs = PostingsCursor.noMoreDocs
@@ -55,6 +62,10 @@ protocol PositionedMatcher: Matcher {
     func positions(into buffer: inout [UInt32])
     /// Frequency in the current document.
     var frequency: UInt32 { get }
+    /// After `advanceShallow`: an upper bound of the frequency of any document in the window.
+    var windowMaxFrequency: UInt32 { get }
+    /// After `advanceShallow`: a lower bound of the field length of any document in the window.
+    var windowMinFieldLength: UInt32 { get }
 }
 
 /// Matches nothing.
@@ -65,4 +76,6 @@ final class EmptyMatcher: Matcher {
     func score() -> Float { 0 }
     func scoreUpperBound() -> Float { 0 }
     var cost: Int { 0 }
+    func advanceShallow(to target: UInt32) -> UInt32 { noMoreDocs }
+    func maxScore() -> Float { 0 }
 }

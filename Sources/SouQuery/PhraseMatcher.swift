@@ -65,6 +65,26 @@ final class PhraseMatcher: Matcher {
         return weight.score(frequency: bound, fieldLength: norms.length(doc: doc, field: field)) * TermMatcher.slack
     }
 
+    private var windowBound: Float = 0
+
+    /// The window ends where the first slot's does. In it the phrase frequency is at most the
+    /// smallest slot frequency bound, and the field length at least the largest slot minimum
+    /// (a match is in every slot's window).
+    func advanceShallow(to target: UInt32) -> UInt32 {
+        var end = noMoreDocs
+        var frequency = UInt32.max
+        var fieldLength: UInt32 = 0
+        for index in 0..<slots.count {
+            end = min(end, slots[index].advanceShallow(to: target))
+            frequency = min(frequency, slots[index].windowMaxFrequency)
+            fieldLength = max(fieldLength, slots[index].windowMinFieldLength)
+        }
+        windowBound = weight.score(frequency: frequency, fieldLength: fieldLength) * TermMatcher.slack
+        return end
+    }
+
+    func maxScore() -> Float { windowBound }
+
     /// Finds the first document ≥ `target` where all slots meet and the phrase occurs.
     private func settle(on target: UInt32) -> UInt32 {
         var candidate = target

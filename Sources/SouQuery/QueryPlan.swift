@@ -27,9 +27,8 @@ final class QueryPlan {
 
     private var termCache: [TermKey: [TermInfo]] = [:]
     private var weightCache: [WeightKey: BM25Weight] = [:]
-    /// One bit per document of a segment, for the union-df walk: grown once to the largest
-    /// segment, all zero between walks.
-    private var unionBits: [UInt64] = []
+    /// Expanded slots this plan used (each looked up in the shared cache once).
+    private var expanded: [ExpandedPostingsCache.Key: ExpandedPostings] = [:]
 
     private struct TermKey: Hashable {
         var segment: Int
@@ -121,6 +120,14 @@ final class QueryPlan {
 
     private func matcher(for leaf: QueryLeaf, segment: Int, field: Int, weight: BM25Weight) throws -> (any Matcher)? {
         let reader = snapshot.segments[segment].reader
+        if leaf.slots.count == 1 {
+            // A lone slot of several terms (`word*`, a lone CJK character): one cached list.
+            let infos = try terms(segment: segment, field: UInt8(field), slot: leaf.slots[0])
+            if infos.count > 1 {
+                let postings = try expandedPostings(infos, segment: segment, field: UInt8(field), slot: leaf.slots[0])
+                return ExpandedPostingsMatcher(postings: postings, weight: weight, norms: reader.norms, field: field)
+            }
+        }
         var slots: [any PositionedMatcher] = []
         for slot in leaf.slots {
             let infos = try terms(segment: segment, field: UInt8(field), slot: slot)
@@ -151,6 +158,41 @@ final class QueryPlan {
         )
     }
 
+    /// The number of live matches of `query` in segment `segment` when it is known without
+    /// visiting them: a term, phrase or prefix of one slot that only one field of a segment
+    /// without deletions holds — its document frequency (or its expanded list's length).
+    /// nil when the matches must be walked.
+    func knownMatchCount(of query: Query, segment: Int) throws -> Int? {
+        let view = snapshot.segments[segment]
+        guard view.deletions == nil else { return nil }
+        let leaf: QueryLeaf
+        switch query {
+        case .term(let field, let text), .phrase(let field, let text):
+            leaf = QueryLeaf(field: field, text: text, analyzer: analyzer)
+        case .prefix(let field, let text):
+            leaf = QueryLeaf(field: field, prefix: text, analyzer: analyzer)
+        case .and, .or, .not:
+            return nil
+        }
+        if leaf.isEmpty { return 0 }
+        guard leaf.slots.count == 1 else { return nil }
+        let slot = leaf.slots[0]
+        var count = 0
+        var fieldsHolding = 0
+        for name in leaf.field.map({ [$0] }) ?? view.reader.meta.fieldNames {
+            guard let number = view.reader.meta.fieldNumber(name) else { continue }
+            let infos = try terms(segment: segment, field: UInt8(number), slot: slot)
+            if infos.isEmpty { continue }
+            fieldsHolding += 1
+            if fieldsHolding > 1 { return nil }  // a document may hold it in both
+            count =
+                infos.count == 1
+                ? Int(infos[0].documentFrequency)
+                : try expandedPostings(infos, segment: segment, field: UInt8(number), slot: slot).docs.count
+        }
+        return count
+    }
+
     // MARK: statistics
 
     /// The BM25 weight of `leaf` in field `field`, from snapshot-wide statistics.
@@ -171,7 +213,8 @@ final class QueryPlan {
                 switch infos.count {
                 case 0: break
                 case 1: df += try liveDocumentFrequency(infos[0], segment: segment)
-                default: df += try liveUnionDocumentFrequency(infos, segment: segment)
+                default:
+                    df += try liveUnionDocumentFrequency(infos, segment: segment, field: UInt8(number), slot: slot)
                 }
             }
             idf += BM25Weight.idf(documentFrequency: df, documentCount: documentCount)
@@ -203,79 +246,42 @@ final class QueryPlan {
         return live
     }
 
-    /// The live documents of segment `segment` that contain at least one of `infos` (the df of
-    /// a slot that expands to several terms; summing the terms' dfs would count a document once
-    /// per term it holds and can exceed N). Doc ids only — no positions are decoded — are set
-    /// in a bitset as the postings are walked, and counted as they are first set; the bitset
-    /// is reused across walks and only its touched range is cleared. No allocation per posting.
-    ///
-    /// - Throws: `SearchError.timeout` past the deadline (ticked per posting, like the
-    ///   single-term walk); `FormatError.corrupt` for a doc id past the segment's end.
-    private func liveUnionDocumentFrequency(_ infos: [TermInfo], segment: Int) throws -> Int {
+    /// The live documents of segment `segment` that hold at least one of the terms of an
+    /// expanded slot (summing the terms' dfs would count a document once per term it holds
+    /// and can exceed N): the length of its expanded postings, minus deleted documents.
+    private func liveUnionDocumentFrequency(_ infos: [TermInfo], segment: Int, field: UInt8, slot: QuerySlot) throws
+        -> Int
+    {
         let view = snapshot.segments[segment]
-        let documents = view.reader.documentCount
-        let wordCount = (documents + 63) / 64
-        // Few postings in all (rare terms in a large segment): sort their doc ids instead of
-        // zero-filling a bitset of the whole segment.
-        let postings = infos.reduce(0) { $0 + Int($1.documentFrequency) }
-        if postings < wordCount {
-            return try liveUnionDocumentFrequencyBySorting(infos, segment: segment, postings: postings)
-        }
-        if unionBits.count < wordCount { unionBits = [UInt64](repeating: 0, count: wordCount) }
-        var live = 0
-        var low = Int.max
-        var high = -1
-        defer {
-            if low <= high { for word in low...high { unionBits[word] = 0 } }
-        }
-        try unionBits.withUnsafeMutableBufferPointer { bits in
-            for info in infos {
-                var cursor = view.reader.postings.cursor(for: info)
-                while cursor.doc != noMoreDocs {
-                    try deadline.tickOrThrow()
-                    let doc = cursor.doc
-                    guard Int(doc) < documents else {
-                        throw FormatError.corrupt(
-                            file: view.reader.postings.postingsFile.name,
-                            reason: "doc \(doc) past the segment's \(documents) documents"
-                        )
-                    }
-                    let word = Int(doc &>> 6)
-                    let mask = UInt64(1) &<< UInt64(doc & 63)
-                    if bits[word] & mask == 0 && !view.isDeleted(doc) {
-                        bits[word] |= mask
-                        live += 1
-                        low = min(low, word)
-                        high = max(high, word)
-                    }
-                    _ = cursor.next()
-                }
-            }
-        }
-        return live
+        let postings = try expandedPostings(infos, segment: segment, field: field, slot: slot)
+        guard view.deletions != nil else { return postings.docs.count }
+        return postings.liveCount { view.isDeleted($0) }
     }
 
-    /// `liveUnionDocumentFrequency` for few postings: their live doc ids, sorted, counted once each.
-    private func liveUnionDocumentFrequencyBySorting(_ infos: [TermInfo], segment: Int, postings: Int) throws -> Int {
-        let view = snapshot.segments[segment]
-        var docs: [UInt32] = []
-        docs.reserveCapacity(postings)
-        for info in infos {
-            var cursor = view.reader.postings.cursor(for: info)
-            while cursor.doc != noMoreDocs {
-                try deadline.tickOrThrow()
-                if !view.isDeleted(cursor.doc) { docs.append(cursor.doc) }
-                _ = cursor.next()
-            }
+    /// The union of `infos` (the terms of `slot` in one segment's field) as one postings list:
+    /// from this plan, from ``ExpandedPostingsCache``, or built and cached.
+    func expandedPostings(_ infos: [TermInfo], segment: Int, field: UInt8, slot: QuerySlot) throws
+        -> ExpandedPostings
+    {
+        let reader = snapshot.segments[segment].reader
+        let key = ExpandedPostingsCache.Key(reader: reader.serial, field: field, slot: slot)
+        if let known = expanded[key] { return known }
+        let postings: ExpandedPostings
+        if let cached = ExpandedPostingsCache.shared.postings(key) {
+            postings = cached
+        } else {
+            postings = try ExpandedPostings(
+                cursors: infos.map { reader.postings.cursor(for: $0) },
+                documentCount: reader.documentCount,
+                norms: reader.norms,
+                field: Int(field),
+                file: reader.postings.postingsFile.name,
+                deadline: deadline
+            )
+            ExpandedPostingsCache.shared.insert(postings, for: key)
         }
-        docs.sort()
-        var live = 0
-        var previous: UInt32?
-        for doc in docs where doc != previous {
-            live += 1
-            previous = doc
-        }
-        return live
+        expanded[key] = postings
+        return postings
     }
 
     /// The dictionary entries a slot stands for in one segment's field (cached).

@@ -27,6 +27,13 @@ public struct SearchOptions: Sendable {
     public var deadline: ContinuousClock.Instant? = nil
     /// Block-max pruning of scoring; off only to check that pruning changes nothing.
     public var pruning = true
+    /// Matches are counted exactly up to this many; past it the total is reported as this
+    /// lower bound (`SearchResult.totalIsExact` false) and blocks of postings that cannot
+    /// reach the top `offset + limit` are skipped without being decoded. nil: always exact.
+    public var totalThreshold: Int? = SearchOptions.defaultTotalThreshold
+
+    /// The default `totalThreshold`, as Lucene's and Elasticsearch's.
+    public static let defaultTotalThreshold = 10_000
 
     public init(
         limit: Int = 10,
@@ -34,8 +41,10 @@ public struct SearchOptions: Sendable {
         fields: [String]? = nil,
         snippets: Bool = true,
         highlight: Highlight = Highlight(),
-        deadline: ContinuousClock.Instant? = nil
+        deadline: ContinuousClock.Instant? = nil,
+        totalThreshold: Int? = SearchOptions.defaultTotalThreshold
     ) {
+        self.totalThreshold = totalThreshold
         self.limit = limit
         self.offset = offset
         self.fields = fields
@@ -54,10 +63,16 @@ public struct SearchHit: Sendable, Equatable {
     public let fields: [Document.Field]
 }
 
-/// The answer to a search: the exact number of matching live documents and one page of hits.
+/// The answer to a search: the number of matching live documents and one page of hits.
 public struct SearchResult: Sendable, Equatable {
+    /// The exact number of matches when `totalIsExact`; otherwise a lower bound (the
+    /// search's `totalThreshold`: more documents than that match).
     public let total: Int
+    public let totalIsExact: Bool
     public let hits: [SearchHit]
     /// How many matching documents were fully scored (the rest were skipped by block-max bounds).
     public let scoredDocuments: Int
+    /// How many documents the search stood on (every match while counting; past the total
+    /// threshold only those in windows whose bound could reach the page).
+    public let visitedDocuments: Int
 }

@@ -5,8 +5,9 @@ import SouIndex
 
 /// Runs queries against one snapshot.
 ///
-/// Every matching live document is counted (totals are exact), but a document is scored
-/// only if its block-max upper bound beats the current k-th best score: pruned and
+/// Matches are counted exactly up to `SearchOptions.totalThreshold`, and a document is scored
+/// only if its block-max upper bound beats the current k-th best score; past the threshold,
+/// whole windows of postings whose bound cannot are skipped undecoded (`skim`). Pruned and
 /// exhaustive top-k are identical (see `TopKCollector`).
 public struct Searcher: Sendable {
     public let snapshot: Snapshot
@@ -25,8 +26,8 @@ public struct Searcher: Sendable {
         self.analyzer = Analyzer()
     }
 
-    /// - Returns: the exact number of matching live documents and the hits in
-    ///   `offset..<offset+limit` of the ranking.
+    /// - Returns: the number of matching live documents (exact up to the options' total
+    ///   threshold, a lower bound past it) and the hits in `offset..<offset+limit` of the ranking.
     /// - Throws: `QueryError` for a malformed query, `SearchError` for a timeout or an
     ///   over-broad prefix, `SearchError.corrupt`/`.io` if reading the index files fails.
     public func search(_ text: String, options: SearchOptions = SearchOptions()) throws -> SearchResult {
@@ -45,15 +46,44 @@ public struct Searcher: Sendable {
         let (sum, overflow) = max(0, options.offset).addingReportingOverflow(max(0, options.limit))
         let wanted = overflow ? Int.max : sum
         var collector = TopKCollector(capacity: wanted)
-        var total = 0
+        var counter = MatchCounter(threshold: options.totalThreshold)
         var scored = 0
-        try forEachLiveMatch(of: query, plan: plan) { segment, doc, matcher in
-            total += 1
-            if wanted > 0 && (!collector.isFull || !options.pruning || matcher.scoreUpperBound() > collector.threshold)
-            {
-                scored += 1
-                collector.offer(.init(score: matcher.score(), segment: segment, doc: doc))
+        var visited = 0
+        // Past the threshold with a full page, only documents that can enter the top k matter:
+        // the rest of the search skims (see `skim`); with no page at all it is over.
+        var skimming = false
+        for segment in snapshot.segments.indices {
+            let view = snapshot.segments[segment]
+            let matcher = try plan.matcher(for: query, segment: segment)
+            var doc = matcher.doc
+            while !skimming && doc != noMoreDocs {
+                if deadline.tick() { break }
+                visited += 1
+                if !view.isDeleted(doc) {
+                    counter.add()
+                    if wanted > 0
+                        && (!collector.isFull || !options.pruning || matcher.scoreUpperBound() > collector.threshold)
+                    {
+                        scored += 1
+                        collector.offer(.init(score: matcher.score(), segment: segment, doc: doc))
+                    }
+                }
+                skimming = options.pruning && !counter.isExact && collector.isFull
+                doc = matcher.next()
             }
+            if skimming {
+                if wanted == 0 { break }
+                let (skimScored, skimVisited) = skim(
+                    matcher,
+                    segment: segment,
+                    from: doc,
+                    into: &collector,
+                    deadline: deadline
+                )
+                scored += skimScored
+                visited += skimVisited
+            }
+            try deadline.throwIfExpired()
         }
         let page = collector.sorted().dropFirst(max(0, options.offset))
         let snippets =
@@ -87,7 +117,56 @@ public struct Searcher: Sendable {
                 )
             )
         }
-        return SearchResult(total: total, hits: hits, scoredDocuments: scored)
+        return SearchResult(
+            total: counter.total,
+            totalIsExact: counter.isExact,
+            hits: hits,
+            scoredDocuments: scored,
+            visitedDocuments: visited
+        )
+    }
+
+    /// Block-max top k, once the total no longer needs every match: asks the matcher for the
+    /// bound of the window of documents starting at the target (skip data only) and jumps
+    /// past the whole window when the bound cannot beat the k-th best score, so its blocks
+    /// are never decoded; otherwise moves to the next match and scores it if its own bound
+    /// can. Ties never enter (documents arrive in order), hence `≤` skips.
+    ///
+    /// - Returns: how many documents were scored and how many the matcher stood on.
+    private func skim(
+        _ matcher: any Matcher,
+        segment: Int,
+        from start: UInt32,
+        into collector: inout TopKCollector,
+        deadline: QueryDeadline
+    ) -> (scored: Int, visited: Int) {
+        let view = snapshot.segments[segment]
+        var scored = 0
+        var visited = 0
+        var target = start
+        while target != noMoreDocs {
+            if deadline.tick() { break }
+            let threshold = collector.threshold
+            let windowEnd = matcher.advanceShallow(to: target)
+            if matcher.maxScore() <= threshold {
+                if windowEnd == noMoreDocs { break }
+                target = windowEnd + 1
+                continue
+            }
+            let doc = matcher.advance(to: target)
+            if doc == noMoreDocs { break }
+            if doc > windowEnd {
+                target = doc  // in a later window: check its bound first
+                continue
+            }
+            visited += 1
+            if !view.isDeleted(doc) && matcher.scoreUpperBound() > threshold {
+                scored += 1
+                collector.offer(.init(score: matcher.score(), segment: segment, doc: doc))
+            }
+            target = doc + 1
+        }
+        return (scored, visited)
     }
 
     /// The exact number of live documents matching `text`, without scoring.
@@ -99,7 +178,21 @@ public struct Searcher: Sendable {
         let plan = makePlan(QueryDeadline(deadline), scoring: false)
         var total = 0
         try SearchError.reportingFormatErrors {
-            try forEachLiveMatch(of: query, plan: plan) { _, _, _ in total += 1 }
+            for segment in snapshot.segments.indices {
+                if let known = try plan.knownMatchCount(of: query, segment: segment) {
+                    total += known
+                    continue
+                }
+                let view = snapshot.segments[segment]
+                let matcher = try plan.matcher(for: query, segment: segment)
+                var doc = matcher.doc
+                while doc != noMoreDocs {
+                    if plan.deadline.tick() { break }
+                    if !view.isDeleted(doc) { total += 1 }
+                    doc = matcher.next()
+                }
+                try plan.deadline.throwIfExpired()
+            }
         }
         return total
     }
@@ -123,31 +216,29 @@ public struct Searcher: Sendable {
         )
     }
 
-    /// Calls `body(segment, doc, matcher)` for every live document matching `query`, segment
-    /// by segment in doc-id order (`matcher` stands on `doc`, ready to score it). The plan's
-    /// deadline is ticked per match here and per candidate inside the matchers; a matcher
-    /// that saw it expire ends early, which is reported as a timeout, never as a result.
-    ///
-    /// - Throws: `SearchError.timeout` past the deadline; errors of building the matchers.
-    @inline(__always)
-    private func forEachLiveMatch(of query: Query, plan: QueryPlan, _ body: (Int, UInt32, any Matcher) -> Void) throws {
-        let deadline = plan.deadline
-        for segment in snapshot.segments.indices {
-            let view = snapshot.segments[segment]
-            let matcher = try plan.matcher(for: query, segment: segment)
-            var doc = matcher.doc
-            while doc != noMoreDocs {
-                if deadline.tick() { break }
-                if !view.isDeleted(doc) { body(segment, doc, matcher) }
-                doc = matcher.next()
-            }
-            try deadline.throwIfExpired()
-        }
-    }
-
     private static func select(_ names: [String]?, from document: Document) -> [Document.Field] {
         guard let names else { return [] }
         if names.contains("*") { return document.fields }
         return document.fields.filter { names.contains($0.name) }
+    }
+}
+
+/// Counts matches exactly up to a threshold; past it the count is the threshold, a lower bound.
+struct MatchCounter {
+    let threshold: Int?
+    private(set) var total = 0
+    private(set) var isExact = true
+
+    init(threshold: Int?) {
+        self.threshold = threshold.map { max(0, $0) }
+    }
+
+    mutating func add() {
+        guard isExact else { return }
+        if let threshold, total == threshold {
+            isExact = false
+        } else {
+            total += 1
+        }
     }
 }

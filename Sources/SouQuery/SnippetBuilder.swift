@@ -5,10 +5,10 @@ import SouIndex
 
 /// Picks the passage of a document that best shows why it matched and marks the matches.
 ///
-/// Fields are re-analyzed (the analyzer's tokens carry byte ranges into the original text),
-/// every occurrence of every positive query leaf is located by positions exactly as the
-/// index matched it, and the window of `length` characters holding the most matches is cut
-/// out. CJK text has no spaces, so windows are measured in characters, not words. Line
+/// Fields are re-analyzed (the analyzer's tokens carry byte ranges into the original text) —
+/// a long field only in a region around a likely match (`SnippetRegion`) — every occurrence
+/// of every positive query leaf is located by positions exactly as the index matched it,
+/// and the window of `length` characters holding the most matches is cut out. CJK text has no spaces, so windows are measured in characters, not words. Line
 /// breaks and tabs become spaces: a snippet is always one line.
 struct SnippetBuilder {
     let leaves: [QueryLeaf]
@@ -38,17 +38,63 @@ struct SnippetBuilder {
         }
     }
 
-    /// - Throws: `SearchError.timeout` once `deadline` passes (it is ticked per token: a
-    ///   field of a megabyte is hundreds of thousands of them).
+    /// - Throws: `SearchError.timeout` once `deadline` passes (it is ticked per token).
     func snippet(for document: Document, deadline: QueryDeadline = QueryDeadline(nil)) throws -> String {
-        var best: (field: Document.Field, ranges: [Range<Int>])?
+        var best: Passage?
         for field in document.fields {
-            let ranges = try matchRanges(in: field, deadline: deadline)
-            if ranges.count > (best?.ranges.count ?? 0) { best = (field, ranges) }
+            let passage = try passage(in: field, deadline: deadline)
+            if passage.ranges.count > (best?.ranges.count ?? 0) { best = passage }
         }
-        if let best { return render(best.field.value, ranges: best.ranges) }
+        if let best {
+            return render(best.text, ranges: best.ranges, startsField: best.startsField, endsField: best.endsField)
+        }
         let fallback = document.fields.first { $0.name == "body" } ?? document.fields.first
-        return render(fallback?.value ?? "", ranges: [])
+        let text = fallback?.value ?? ""
+        let size = SnippetRegion.bytes(snippetLength: length)
+        guard text.utf8.count > size else { return render(text, ranges: []) }
+        let bytes = Array(text.utf8)
+        let end = SnippetRegion.cut(bytes, before: size)
+        return render(String(decoding: bytes[..<end], as: UTF8.self), ranges: [], endsField: false)
+    }
+
+    /// Text a snippet is cut from, with its match ranges (byte offsets into `text`).
+    struct Passage {
+        var text: String
+        var ranges: [Range<Int>]
+        /// Where `text` begins in the field's UTF-8.
+        var offset = 0
+        /// Whether `text` begins (ends) where the field does; if not, the snippet says `…` there.
+        var startsField = true
+        var endsField = true
+    }
+
+    /// The passage of `field` to cut a snippet from: the whole field when it is short, else
+    /// the first region of it that holds a match (`SnippetRegion`), so a long field costs no
+    /// more analysis than a short one. Empty ranges if no region matches.
+    func passage(in field: Document.Field, deadline: QueryDeadline = QueryDeadline(nil)) throws -> Passage {
+        let size = SnippetRegion.bytes(snippetLength: length)
+        guard field.value.utf8.count > size else {
+            return Passage(text: field.value, ranges: try matchRanges(in: field, deadline: deadline))
+        }
+        let applicable = leaves.filter { !$0.isEmpty && ($0.field == nil || $0.field == field.name) }
+        guard !applicable.isEmpty else { return Passage(text: "", ranges: []) }
+        let bytes = Array(field.value.utf8)
+        var found = Passage(text: "", ranges: [])
+        try SnippetRegion.forEach(in: bytes, needles: SnippetRegion.needles(of: applicable), size: size) { region in
+            try deadline.tickOrThrow()
+            let text = String(decoding: bytes[region.range], as: UTF8.self)
+            let ranges = try matchRanges(in: Document.Field(name: field.name, value: text), deadline: deadline)
+            guard !ranges.isEmpty else { return false }
+            found = Passage(
+                text: text,
+                ranges: ranges,
+                offset: region.range.lowerBound,
+                startsField: region.range.lowerBound == 0,
+                endsField: region.range.upperBound == bytes.count
+            )
+            return true
+        }
+        return found
     }
 
     /// Byte ranges (in the field's original text) of every leaf occurrence, merged and sorted.
@@ -111,7 +157,11 @@ struct SnippetBuilder {
     }
 
     /// Cuts the window with the most matches and inserts the markers.
-    func render(_ text: String, ranges: [Range<Int>]) -> String {
+    ///
+    /// - Parameters:
+    ///   - startsField: false when `text` is a region after the field's start (`…` before it).
+    ///   - endsField: false when the field goes on after `text` (`…` after it).
+    func render(_ text: String, ranges: [Range<Int>], startsField: Bool = true, endsField: Bool = true) -> String {
         let utf8 = Array(text.utf8)
         // Character boundaries as byte offsets, so windows never split a character.
         var boundaries: [Int] = []
@@ -170,7 +220,7 @@ struct SnippetBuilder {
         let startByte = boundaries[windowStart]
         let endByte = boundaries[windowEnd]
 
-        var out = windowStart > 0 ? "…" : ""
+        var out = windowStart > 0 || !startsField ? "…" : ""
         var cursor = startByte
         for range in ranges where range.lowerBound >= startByte && range.lowerBound < endByte {
             let upper = min(range.upperBound, endByte)
@@ -179,7 +229,7 @@ struct SnippetBuilder {
             cursor = upper
         }
         out += Self.oneLine(utf8[cursor..<endByte])
-        if windowEnd < characterCount { out += "…" }
+        if windowEnd < characterCount || !endsField { out += "…" }
         return out
     }
 

@@ -40,6 +40,18 @@ final class TermMatcher: PositionedMatcher {
         return cachedBound
     }
 
+    func advanceShallow(to target: UInt32) -> UInt32 {
+        cursor.shallowAdvance(to: target)
+        return cursor.blockLastDoc
+    }
+
+    func maxScore() -> Float {
+        Self.slack * weight.score(frequency: cursor.blockMaxFrequency, fieldLength: cursor.blockMinFieldLength)
+    }
+
+    var windowMaxFrequency: UInt32 { cursor.blockMaxFrequency }
+    var windowMinFieldLength: UInt32 { cursor.blockMinFieldLength }
+
     /// Bounds are inflated by this much so that rounding can never make one smaller than a score.
     static let slack: Float = 1.0001
 

@@ -90,6 +90,30 @@ final class TermUnionMatcher: PositionedMatcher {
         return weight.score(frequency: UInt32(clamping: frequency), fieldLength: fieldLength) * TermMatcher.slack
     }
 
+    /// The window ends at the first block end of any cursor; its bound sums every live
+    /// cursor's block maximum (each may hold the document) over the smallest block minimum length.
+    func advanceShallow(to target: UInt32) -> UInt32 {
+        var end = noMoreDocs
+        var frequency: UInt64 = 0
+        var fieldLength = UInt32.max
+        for index in 0..<cursors.count where cursors[index].doc != noMoreDocs {
+            cursors[index].shallowAdvance(to: target)
+            end = min(end, cursors[index].blockLastDoc)
+            frequency &+= UInt64(cursors[index].blockMaxFrequency)
+            fieldLength = min(fieldLength, cursors[index].blockMinFieldLength)
+        }
+        windowMaxFrequency = UInt32(clamping: frequency)
+        windowMinFieldLength = fieldLength
+        return end
+    }
+
+    private(set) var windowMaxFrequency: UInt32 = 0
+    private(set) var windowMinFieldLength: UInt32 = .max
+
+    func maxScore() -> Float {
+        weight.score(frequency: windowMaxFrequency, fieldLength: windowMinFieldLength) * TermMatcher.slack
+    }
+
     /// The active cursors' positions merged in order; no allocation once the buffers have grown.
     func positions(into buffer: inout [UInt32]) {
         buffer.removeAll(keepingCapacity: true)

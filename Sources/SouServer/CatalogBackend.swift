@@ -19,6 +19,8 @@ public final class CatalogBackend: SearchBackend {
     let parameters: BM25Parameters
     /// The threads that run searches; started by `init`, shut down by `close()`.
     let searchPool: NIOThreadPool
+    /// How far a `SEARCH` without `total=` counts exactly (`total_threshold`).
+    let totalThreshold: Int
 
     /// Opens (creating if needed) the data directory with the configured options.
     ///
@@ -47,13 +49,22 @@ public final class CatalogBackend: SearchBackend {
         return CatalogBackend(
             parameters: parameters,
             catalog: catalog,
-            searchThreads: configuration.effectiveSearchThreads
+            searchThreads: configuration.effectiveSearchThreads,
+            totalThreshold: configuration.totalThreshold
         )
     }
 
-    /// - Parameter searchThreads: size of the search pool (at least one is started).
-    init(parameters: BM25Parameters = .init(), catalog: IndexCatalog, searchThreads: Int = 1) {
+    /// - Parameters:
+    ///   - searchThreads: size of the search pool (at least one is started).
+    ///   - totalThreshold: see `totalThreshold`.
+    init(
+        parameters: BM25Parameters = .init(),
+        catalog: IndexCatalog,
+        searchThreads: Int = 1,
+        totalThreshold: Int = SearchOptions.defaultTotalThreshold
+    ) {
         self.parameters = parameters
+        self.totalThreshold = totalThreshold
         self.catalog = catalog
         searchPool = NIOThreadPool(numberOfThreads: max(1, searchThreads))
         searchPool.start()
@@ -99,19 +110,27 @@ public final class CatalogBackend: SearchBackend {
     ) async throws
         -> SearchOutcome
     {
+        let threshold: Int?
+        switch parameters.total {
+        case .exact: threshold = nil
+        case .upTo(let count): threshold = count
+        case nil: threshold = totalThreshold
+        }
         let options = SearchOptions(
             limit: parameters.limit,
             offset: parameters.offset,
             fields: parameters.fields.isEmpty ? nil : parameters.fields,
             snippets: parameters.snippets,
             highlight: Highlight(open: parameters.highlightOpen, close: parameters.highlightClose),
-            deadline: deadline
+            deadline: deadline,
+            totalThreshold: threshold
         )
         let searcher = try searcher(index)
         let query = parameters.query
         let result = try await searchPool.runIfActive { try searcher.search(query, options: options) }
         return SearchOutcome(
             total: result.total,
+            totalIsExact: result.totalIsExact,
             hits: result.hits.map { hit in
                 SearchOutcome.Hit(
                     id: hit.id,

@@ -25,6 +25,10 @@ public struct Configuration: Sendable, Equatable {
     public var maxConnections: Int = Settings.maxConnections.defaultValue
     /// `max_results`: the largest `limit=` of a `SEARCH`.
     public var maxResults: Int = Settings.maxResults.defaultValue
+    /// `total_threshold`: a `SEARCH` without `total=` counts matches exactly up to this many;
+    /// past it the total is this lower bound (`total=N+`) and postings that cannot reach the
+    /// page are skipped.
+    public var totalThreshold: Int = Settings.totalThreshold.defaultValue
     /// `query_timeout_ms`: a query running longer gets `ERR TIMEOUT`.
     public var queryTimeoutMilliseconds: Int = Settings.queryTimeout.defaultValue
     /// `search_threads`: threads that run searches, counts and document reads, off Swift's

@@ -59,14 +59,17 @@ public struct SearchOutcome: Sendable {
         }
     }
 
-    /// Matching documents in all.
+    /// Matching documents in all: exact when `totalIsExact`, else a lower bound.
     public var total: Int
+    /// False when more than `total` documents match (the search stopped counting there).
+    public var totalIsExact: Bool
     /// The hits of the requested page, best first.
     public var hits: [Hit]
 
     /// - Parameters: see the properties.
-    public init(total: Int, hits: [Hit]) {
+    public init(total: Int, totalIsExact: Bool = true, hits: [Hit]) {
         self.total = total
+        self.totalIsExact = totalIsExact
         self.hits = hits
     }
 }

@@ -3,8 +3,9 @@ import SouProtocol
 /// Builds the `SEARCH` response (docs/PROTOCOL.md, "SEARCH").
 ///
 /// Text: per hit `HIT <id> <score>`, then `SNIPPET <text>` when asked for, then one
-/// `FIELD <name> <json-string>` per returned field; final `OK hits=<n> total=<N> took=<ms>ms`.
-/// JSON: `{"ok":true,"message":…,"total":N,"hits":[{"id","score","snippet","fields"}],"took_ms":…}`.
+/// `FIELD <name> <json-string>` per returned field; final `OK hits=<n> total=<N> took=<ms>ms`,
+/// `total=<N>+` when more than N documents match (a lower bound).
+/// JSON: `{"ok":true,"message":…,"total":N,"total_exact":true|false,"hits":[{"id","score","snippet","fields"}],"took_ms":…}`.
 enum SearchReply {
     static func response(_ outcome: SearchOutcome, parameters: SearchParameters, took: Duration) -> Response {
         var lines: [String] = []
@@ -25,10 +26,14 @@ enum SearchReply {
         }
         let milliseconds = Double(took.components.seconds) * 1000 + Double(took.components.attoseconds) / 1e15
         let tookText = String(format3(milliseconds))
+        let total = "\(outcome.total)\(outcome.totalIsExact ? "" : "+")"
         return .ok(
-            "hits=\(outcome.hits.count) total=\(outcome.total) took=\(tookText)ms",
+            "hits=\(outcome.hits.count) total=\(total) took=\(tookText)ms",
             lines: lines,
-            fields: [("total", .int(outcome.total)), ("hits", .array(hits)), ("took_ms", .double(milliseconds))]
+            fields: [
+                ("total", .int(outcome.total)), ("total_exact", .bool(outcome.totalIsExact)), ("hits", .array(hits)),
+                ("took_ms", .double(milliseconds)),
+            ]
         )
     }
 

@@ -8,7 +8,7 @@ public enum Settings {
     /// Every setting, in the order config/soud.toml and docs/CONFIGURATION.md list them.
     public static let all: [any AnySetting] = [
         dataDirectory, socketPath, socketMode, logLevel, maxLineBytes, maxDocumentBytes, maxConnections,
-        maxResults, queryTimeout, searchThreads, writerUIDs, durability, batchInterval, refreshInterval,
+        maxResults, totalThreshold, queryTimeout, searchThreads, writerUIDs, durability, batchInterval, refreshInterval,
         maxBufferedDocuments, shutdownTimeout, mergeSegmentsPerTier, mergeMaxAtOnce, mergeFloorSegmentBytes,
         mergeMaxSegmentBytes, mergeDeletesPercentAllowed, mergeMaxConcurrent, bm25K1, bm25B,
     ]
@@ -87,6 +87,14 @@ public enum Settings {
         default: 1000,
         range: .atLeast(1),
         help: "Largest SEARCH limit"
+    )
+    static let totalThreshold = Setting(
+        "total_threshold",
+        \.totalThreshold,
+        type: .integer,
+        default: 10_000,
+        range: .atLeast(0),
+        help: "SEARCH counts matches exactly up to this many, then total=N+"
     )
     static let queryTimeout = Setting(
         "query_timeout_ms",

@@ -64,6 +64,21 @@ import Testing
         #expect(code("PING \u{0301}") == .syntax)
     }
 
+    @Test func totalCounting() throws {
+        func total(_ line: String) throws -> TotalCounting? {
+            guard case .search(let parameters) = try parse(line) else { return nil }
+            return parameters.total
+        }
+        #expect(try total("SEARCH total=exact 大同") == .exact)
+        #expect(try total("SEARCH TOTAL=Exact limit=3 大同") == .exact)
+        #expect(try total("SEARCH total=0 大同") == .upTo(0))
+        #expect(try total("SEARCH limit=1 total=250 -- 大同") == .upTo(250))
+        #expect(try total("SEARCH 大同") == nil)
+        #expect(code("SEARCH total=-5 大同") == .syntax)
+        #expect(code("SEARCH total=lots 大同") == .syntax)
+        #expect(code("SEARCH total= 大同") == .syntax)
+    }
+
     @Test func defaultLimitObeysMaxResults() throws {
         let strict = RequestParser(limits: .init(maxDocumentBytes: 200, maxResults: 5))
         #expect(try strict.parse(Array("SEARCH x".utf8)) == .search(SearchParameters(query: "x", limit: 5)))

@@ -74,4 +74,112 @@ import Testing
         print("frequent terms: scored with pruning", pruned, "without", exhaustive)
         #expect(pruned * 2 < exhaustive, "pruning should skip most scoring: \(pruned) of \(exhaustive)")
     }
+
+    /// Past the total threshold the search skims (skips whole windows of postings by their
+    /// block-max bounds): for every query class and threshold the hits and scores are the
+    /// exhaustive ones, and the total is exact up to the threshold and the threshold (a lower
+    /// bound) past it.
+    @Test func skimmingPastTheThresholdEqualsExhaustiveTopK() throws {
+        let seed: UInt64 = 0x5C1A
+        print("PruningTests skimming seed", seed)
+        var random = SplitMix64(seed: seed)
+        let base = try SeedCorpus.paragraphDocuments()
+        let documents = (0..<4).flatMap { copy in
+            base.map { Document(id: "\(copy)-\($0.id)", fields: $0.fields) }
+        }
+        let deleted = Set(documents.enumerated().filter { $0.offset % 11 == 4 }.map(\.element.id))
+        let fixture = try SnapshotFixture(documents: documents, segmentCount: 3, deletedIDs: deleted)
+        let searcher = Searcher(snapshot: fixture.snapshot)
+        let analyzer = Analyzer()
+        let tokens = base.prefix(300).flatMap { analyzer.tokens($0.fields[0].value) }
+        let words = Array(Set(tokens.filter { $0.kind == .word }.map(\.term))).sorted()
+        let bigrams = Array(Set(tokens.filter { $0.kind == .cjkBigram }.map(\.term))).sorted()
+        func pick(_ list: [String]) -> String { list[Int(random.next() % UInt64(list.count))] }
+        func leaf() -> String {
+            switch random.next() % 6 {
+            case 0: return pick(words)
+            case 1: return String(pick(bigrams).prefix(1))  // a lone CJK character
+            case 2:
+                let word = pick(words.filter { $0.count >= 3 })
+                return String(word.prefix(2)) + "*"
+            case 3: return "\"\(pick(bigrams)) \(pick(bigrams))\""
+            default: return pick(bigrams)
+            }
+        }
+        var skimmedScored = 0
+        var exactScored = 0
+        var skimmedRounds = 0
+        for round in 0..<400 {
+            let query: String
+            switch random.next() % 5 {
+            case 0: query = "\(leaf()) OR \(leaf()) OR \(leaf())"
+            case 1: query = "\(leaf()) \(leaf())"
+            case 2: query = "\(leaf()) -\(pick(words))"
+            default: query = leaf()
+            }
+            let threshold = [0, 1, 10, 100, 1000][Int(random.next() % 5)]
+            let limit = Int(random.next() % 12)
+            let offset = Int(random.next() % 3)
+            var options = SearchOptions(limit: limit, offset: offset, snippets: false, totalThreshold: threshold)
+            let skimmed = try searcher.search(query, options: options)
+            options.totalThreshold = nil
+            let pruned = try searcher.search(query, options: options)
+            options.pruning = false
+            let exhaustive = try searcher.search(query, options: options)
+            let context = "round \(round): \(query) threshold \(threshold) limit \(limit) offset \(offset)"
+            #expect(skimmed.hits == exhaustive.hits, "\(context)")
+            if exhaustive.total > threshold {
+                #expect(skimmed.total == threshold && !skimmed.totalIsExact, "\(context)")
+            } else {
+                #expect(skimmed.total == exhaustive.total && skimmed.totalIsExact, "\(context)")
+            }
+            #expect(exhaustive.totalIsExact)
+            #expect(try searcher.count(query) == exhaustive.total, "\(context)")
+            #expect(pruned.hits == exhaustive.hits && pruned.total == exhaustive.total, "\(context)")
+            if !skimmed.totalIsExact && limit > 0 {
+                skimmedRounds += 1
+                skimmedScored += skimmed.visitedDocuments
+                exactScored += pruned.visitedDocuments
+            }
+        }
+        // Four copies of each document tie with the k-th best in every later block: little can
+        // be skipped here (see the next test), but the results must be exact.
+        print("skimming in", skimmedRounds, "rounds: visited", skimmedScored, "with exact totals", exactScored)
+        #expect(skimmedRounds > 50)
+    }
+
+    /// On documents of varied length and term frequency, skimming a frequent term stands on
+    /// a small part of its matches, with the same hits.
+    @Test func skimmingSkipsMostOfAFrequentTerm() throws {
+        var random = SplitMix64(seed: 0x5C1B)
+        let analyzer = Analyzer()
+        let base = try SeedCorpus.paragraphDocuments()
+        let vocabulary = Array(
+            Set(base.prefix(400).flatMap { analyzer.tokens($0.fields[0].value).filter { $0.kind != .cjkUnigram } }
+                .map(\.term))
+        ).sorted()
+        // Zipf-like draws: a cube of a uniform number favours the first terms.
+        let documents = (0..<6_000).map { number in
+            let length = 4 + Int(random.next() % 60)
+            let words = (0..<length).map { _ -> String in
+                let u = Double(random.next() % 1_000_000) / 1_000_000
+                return vocabulary[Int(u * u * u * Double(vocabulary.count))]
+            }
+            return Document(id: "g\(number)", fields: [.init(name: "body", value: words.joined(separator: " "))])
+        }
+        let fixture = try SnapshotFixture(documents: documents, segmentCount: 2)
+        let searcher = Searcher(snapshot: fixture.snapshot)
+        var skimmedVisits = 0
+        var exactVisits = 0
+        for term in vocabulary.prefix(8) {
+            let skimmed = try searcher.search(term, options: .init(limit: 10, snippets: false, totalThreshold: 100))
+            let exact = try searcher.search(term, options: .init(limit: 10, snippets: false, totalThreshold: nil))
+            #expect(skimmed.hits == exact.hits, "\(term)")
+            #expect(exact.total > 1_000 && !skimmed.totalIsExact, "\(term): \(exact.total)")
+            skimmedVisits += skimmed.visitedDocuments
+            exactVisits += exact.visitedDocuments
+        }
+        print("frequent terms: skimming visited", skimmedVisits, "of", exactVisits)
+        #expect(skimmedVisits * 2 < exactVisits)
+    }
 }

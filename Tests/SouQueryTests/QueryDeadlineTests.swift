@@ -125,9 +125,9 @@ import Glibc
         #expect(throws: SearchError.timeout) { try plan(Self.expired).weight(of: leaf, field: "body") }
     }
 
-    /// A lone CJK character's df is the union of its terms' postings, walked even without
-    /// deletions; the walk ticks the deadline. The expansion is done (and cached) before the
-    /// deadline passes, so only the union walk can see it.
+    /// A lone CJK character's df is the length of the union of its terms' postings, built by a
+    /// walk even without deletions; the walk ticks the deadline. The expansion is done (and
+    /// cached) before the deadline passes, so only the union walk can see it.
     @Test func unionDocumentFrequencyWalkTimesOut() throws {
         let fixture = try SnapshotFixture(documents: Self.documents)
         let snapshot = Self.withoutDeletions(fixture)
@@ -144,6 +144,13 @@ import Glibc
                 deadline: QueryDeadline(deadline)
             )
         }
+        // The walk that builds the union (ExpandedPostings) ticks the deadline; a timed-out
+        // build is not cached, so it runs first, before a plan without deadline builds it.
+        let deadline = ContinuousClock.now + .seconds(1)
+        let late = plan(deadline)
+        _ = try late.terms(segment: 0, field: field, slot: leaf.slots[0])
+        while ContinuousClock.now < deadline { usleep(20_000) }
+        #expect(throws: SearchError.timeout) { try late.weight(of: leaf, field: "body") }
         // 同和 and 同市, both in every document: df is 3,000 (not 6,000), so idf is the N = df one.
         let free = plan(nil)
         #expect(try free.terms(segment: 0, field: field, slot: leaf.slots[0]).count == 2)
@@ -155,11 +162,6 @@ import Glibc
             parameters: .init()
         )
         #expect(abs(weight.maximum - expected.maximum) < 1e-6)
-        let deadline = ContinuousClock.now + .seconds(1)
-        let late = plan(deadline)
-        _ = try late.terms(segment: 0, field: field, slot: leaf.slots[0])
-        while ContinuousClock.now < deadline { usleep(20_000) }
-        #expect(throws: SearchError.timeout) { try late.weight(of: leaf, field: "body") }
     }
 
     @Test func prefixExpansionTimesOut() throws {

@@ -1,0 +1,216 @@
+import SouFormat
+
+/// The union of the postings of every term a slot expands to (`word*`, a lone CJK character:
+/// its bigrams and unigram) in one field of one segment, as one in-memory postings list:
+/// each document once, its frequency the sum of the terms' frequencies, with block-max
+/// metadata per `blockSize` documents.
+///
+/// Built once by walking doc ids and frequencies (never positions) and then shared through
+/// ``ExpandedPostingsCache``: a query for the slot is then as cheap as one for a single term,
+/// its document frequency is exact without a second walk, and block-max pruning skips
+/// whole blocks of it. Immutable once built.
+final class ExpandedPostings: Sendable {
+    static let blockSize = 128
+
+    /// Document ids, increasing (deleted documents included, as in the segment's postings).
+    let docs: [UInt32]
+    /// Per document: the sum of its terms' frequencies.
+    let frequencies: [UInt32]
+    /// Per block of `blockSize` documents: its last doc, largest frequency, smallest field length.
+    let blockLastDocs: [UInt32]
+    let blockMaxFrequencies: [UInt32]
+    let blockMinFieldLengths: [UInt32]
+    /// How many dictionary terms the slot expanded to (checked against `maxExpansions` on reuse).
+    let termCount: Int
+
+    /// Bytes held (for the cache's budget).
+    var byteSize: Int { 64 + docs.count * 8 + blockLastDocs.count * 12 }
+
+    /// Walks `cursors` (fresh, of one field of one segment) into one list.
+    ///
+    /// - Parameters:
+    ///   - documentCount: the segment's documents; a doc id at or past it is corruption.
+    ///   - file: the postings file's name, for errors.
+    /// - Throws: `SearchError.timeout` past the deadline (ticked per posting),
+    ///   `FormatError.corrupt` for a doc id past the segment or an undecodable postings list.
+    init(
+        cursors: [PostingsCursor],
+        documentCount: Int,
+        norms: FieldNormsReader,
+        field: Int,
+        file: String,
+        deadline: QueryDeadline
+    ) throws {
+        termCount = cursors.count
+        let postings = cursors.reduce(0) { $0 + Int($1.documentFrequency) }
+        var cursors = cursors
+        var docs: [UInt32] = []
+        var frequencies: [UInt32] = []
+        func corrupt(_ reason: String) -> FormatError { .corrupt(file: file, reason: reason) }
+        if postings >= documentCount / 16 {
+            // Many postings: sum frequencies into one counter per document, then collect.
+            var sums = [UInt32](repeating: 0, count: documentCount)
+            try sums.withUnsafeMutableBufferPointer { sums in
+                for index in cursors.indices {
+                    while cursors[index].doc != noMoreDocs {
+                        try deadline.tickOrThrow()
+                        let doc = Int(cursors[index].doc)
+                        guard doc < documentCount else {
+                            throw corrupt("doc \(doc) past the segment's \(documentCount) documents")
+                        }
+                        let (sum, overflow) = sums[doc].addingReportingOverflow(cursors[index].frequency)
+                        sums[doc] = overflow ? .max : sum
+                        _ = cursors[index].next()
+                    }
+                }
+            }
+            docs.reserveCapacity(min(postings, documentCount))
+            frequencies.reserveCapacity(min(postings, documentCount))
+            for doc in 0..<documentCount where sums[doc] != 0 {
+                docs.append(UInt32(doc))
+                frequencies.append(sums[doc])
+            }
+        } else {
+            // Few postings in a large segment: sort (doc, frequency) pairs instead.
+            var pairs: [UInt64] = []
+            pairs.reserveCapacity(postings)
+            for index in cursors.indices {
+                while cursors[index].doc != noMoreDocs {
+                    try deadline.tickOrThrow()
+                    let doc = cursors[index].doc
+                    guard Int(doc) < documentCount else {
+                        throw corrupt("doc \(doc) past the segment's \(documentCount) documents")
+                    }
+                    pairs.append(UInt64(doc) << 32 | UInt64(cursors[index].frequency))
+                    _ = cursors[index].next()
+                }
+            }
+            pairs.sort()
+            for pair in pairs {
+                let doc = UInt32(truncatingIfNeeded: pair >> 32)
+                let frequency = UInt32(truncatingIfNeeded: pair)
+                if let last = docs.last, last == doc {
+                    let (sum, overflow) = frequencies[frequencies.count - 1].addingReportingOverflow(frequency)
+                    frequencies[frequencies.count - 1] = overflow ? .max : sum
+                } else {
+                    docs.append(doc)
+                    frequencies.append(frequency)
+                }
+            }
+        }
+        if cursors.contains(where: \.isCorrupt) { throw corrupt("a postings list does not decode") }
+        var lastDocs: [UInt32] = []
+        var maxFrequencies: [UInt32] = []
+        var minLengths: [UInt32] = []
+        var start = 0
+        while start < docs.count {
+            let end = min(start + Self.blockSize, docs.count)
+            var largest: UInt32 = 0
+            var shortest = UInt32.max
+            for i in start..<end {
+                largest = max(largest, frequencies[i])
+                shortest = min(shortest, norms.length(doc: docs[i], field: field))
+            }
+            lastDocs.append(docs[end - 1])
+            maxFrequencies.append(largest)
+            minLengths.append(shortest)
+            start = end
+        }
+        self.docs = docs
+        self.frequencies = frequencies
+        blockLastDocs = lastDocs
+        blockMaxFrequencies = maxFrequencies
+        blockMinFieldLengths = minLengths
+    }
+
+    /// The documents of the list that `isDeleted` does not reject.
+    func liveCount(isDeleted: (UInt32) -> Bool) -> Int {
+        var live = 0
+        for doc in docs where !isDeleted(doc) { live += 1 }
+        return live
+    }
+}
+
+/// Iterates an ``ExpandedPostings`` as a matcher, scored with BM25 like ``TermUnionMatcher``
+/// (the same frequencies, so the same scores), bounded per block.
+final class ExpandedPostingsMatcher: Matcher {
+    private let postings: ExpandedPostings
+    private let weight: BM25Weight
+    private let norms: FieldNormsReader
+    private let field: Int
+    private var index = 0
+    /// The block `advanceShallow` found (`blockLastDocs.count` past the end).
+    private var window = 0
+    private(set) var doc: UInt32
+    var cost: Int { postings.docs.count }
+
+    init(postings: ExpandedPostings, weight: BM25Weight, norms: FieldNormsReader, field: Int) {
+        self.postings = postings
+        self.weight = weight
+        self.norms = norms
+        self.field = field
+        doc = postings.docs.first ?? noMoreDocs
+    }
+
+    func next() -> UInt32 {
+        guard doc != noMoreDocs else { return doc }
+        index += 1
+        doc = index < postings.docs.count ? postings.docs[index] : noMoreDocs
+        return doc
+    }
+
+    /// Gallops from the current document, then binary-searches the bracketed range.
+    func advance(to target: UInt32) -> UInt32 {
+        if doc >= target { return doc }
+        let docs = postings.docs
+        var low = index + 1
+        var step = 1
+        var high = low
+        while high < docs.count && docs[high] < target {
+            low = high + 1
+            high += step
+            step *= 2
+        }
+        high = min(high, docs.count)
+        while low < high {
+            let middle = (low + high) / 2
+            if docs[middle] < target { low = middle + 1 } else { high = middle }
+        }
+        index = low
+        doc = index < docs.count ? docs[index] : noMoreDocs
+        return doc
+    }
+
+    func score() -> Float {
+        weight.score(frequency: postings.frequencies[index], fieldLength: norms.length(doc: doc, field: field))
+    }
+
+    func scoreUpperBound() -> Float {
+        guard doc != noMoreDocs else { return 0 }
+        return bound(ofBlock: index / ExpandedPostings.blockSize)
+    }
+
+    func advanceShallow(to target: UInt32) -> UInt32 {
+        let lastDocs = postings.blockLastDocs
+        var block = max(window, min(index / ExpandedPostings.blockSize, lastDocs.count))
+        if block > 0 && block < lastDocs.count && lastDocs[block - 1] >= target {
+            // An earlier call went further than `target`: restart from the current block.
+            block = min(index / ExpandedPostings.blockSize, lastDocs.count)
+        }
+        while block < lastDocs.count && lastDocs[block] < target { block += 1 }
+        window = block
+        return block < lastDocs.count ? lastDocs[block] : noMoreDocs
+    }
+
+    func maxScore() -> Float {
+        window < postings.blockLastDocs.count ? bound(ofBlock: window) : 0
+    }
+
+    private func bound(ofBlock block: Int) -> Float {
+        TermMatcher.slack
+            * weight.score(
+                frequency: postings.blockMaxFrequencies[block],
+                fieldLength: postings.blockMinFieldLengths[block]
+            )
+    }
+}
