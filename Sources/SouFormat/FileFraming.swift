@@ -12,10 +12,11 @@ public enum FileFraming {
     public static let footerSize = 4
 
     /// Wraps `body` in header and footer.
-    public static func frame(_ body: [UInt8], kind: FileKind) -> [UInt8] {
+    /// - Parameter version: the layout version of `body` (default: the kind's current one).
+    public static func frame(_ body: [UInt8], kind: FileKind, version: UInt16? = nil) -> [UInt8] {
         var out = ByteWriter(capacity: body.count + headerSize + footerSize)
         out.write(bytes: Array(kind.rawValue.utf8))
-        out.write(kind.currentVersion)
+        out.write(version ?? kind.currentVersion)
         out.write(UInt16(0))
         out.write(bytes: body)
         let crc = CRC32.checksum(out.bytes)

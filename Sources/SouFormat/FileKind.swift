@@ -20,8 +20,9 @@ public enum FileKind: String, Sendable, CaseIterable {
     }
 
     /// The format versions this build reads. Bump the upper bound on any layout change.
-    public var supportedVersions: ClosedRange<UInt16> { 1...1 }
+    public var supportedVersions: ClosedRange<UInt16> { 1...currentVersion }
 
-    /// The version this build writes.
-    public var currentVersion: UInt16 { 1 }
+    /// The version this build writes: 2 for postings (skip entries carry score impacts,
+    /// docs/FORMAT.md §3.2), 1 for every other kind.
+    public var currentVersion: UInt16 { self == .postings ? 2 : 1 }
 }

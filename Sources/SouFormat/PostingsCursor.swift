@@ -41,6 +41,7 @@ public struct PostingsCursor {
     @usableFromInline var currentDoc: UInt32 = noMoreDocs
     @usableFromInline var currentFrequency: UInt32 = 0
     private let reader: PostingsReader
+    let hasImpacts: Bool
     let postings: UnsafeRawBufferPointer
     let positionsBody: UnsafeRawBufferPointer
     var blockCount = 0
@@ -65,6 +66,7 @@ public struct PostingsCursor {
         postings = reader.postingsBody
         positionsBody = reader.positionsBody
         documentFrequency = info.documentFrequency
+        hasImpacts = reader.hasImpacts
         current = SkipState(entry: .origin, index: 0, nextEntryOffset: 0, baseDoc: 0)
         pointer = current
         open(info)
@@ -200,6 +202,9 @@ public struct PostingsCursor {
     public var blockMaxFrequency: UInt32 { pointer.index < blockCount ? pointer.entry.maxFrequency : 0 }
     /// The smallest field length in the block at the skip pointer (`UInt32.max` past the last block).
     public var blockMinFieldLength: UInt32 { pointer.index < blockCount ? pointer.entry.minFieldLength : .max }
+    /// The block at the skip pointer's impacts (empty for version-1 postings and past the last
+    /// block: then `blockMaxFrequency` and `blockMinFieldLength` are the bound).
+    public var blockImpacts: BlockImpacts { pointer.index < blockCount ? pointer.entry.impacts : BlockImpacts() }
 
     // MARK: Internals
 
@@ -230,7 +235,16 @@ public struct PostingsCursor {
     mutating func decodeEntry(at start: Int, after previous: SkipEntry, index: Int) -> SkipState? {
         guard let base = postings.baseAddress else { return corruptEntry() }
         var offset = start
-        guard let entry = SkipEntry.decode(after: previous, isFirst: index == 0, base, &offset, end: skipEnd) else {
+        guard
+            let entry = SkipEntry.decode(
+                after: previous,
+                isFirst: index == 0,
+                withImpacts: hasImpacts,
+                base,
+                &offset,
+                end: skipEnd
+            )
+        else {
             return corruptEntry()
         }
         return SkipState(

@@ -11,6 +11,8 @@ public final class PostingsReader: @unchecked Sendable {
     let postingsBody: UnsafeRawBufferPointer
     /// The body of the positions file: `TermInfo.positionsOffset` indexes it.
     let positionsBody: UnsafeRawBufferPointer
+    /// Whether skip entries carry `BlockImpacts` (postings version 2 and later).
+    let hasImpacts: Bool
 
     /// Verifies both files (magic, version, CRC-32) and keeps them mapped.
     ///
@@ -24,6 +26,7 @@ public final class PostingsReader: @unchecked Sendable {
         let positionsFrame = try FileFraming.verify(positions.bytes, kind: .positions, file: positions.name)
         postingsFile = postings
         positionsFile = positions
+        hasImpacts = postingsFrame.version >= 2
         postingsBody = UnsafeRawBufferPointer(rebasing: postings.bytes[postingsFrame.body])
         positionsBody = UnsafeRawBufferPointer(rebasing: positions.bytes[positionsFrame.body])
     }

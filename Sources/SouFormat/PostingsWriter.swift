@@ -35,13 +35,20 @@ public struct PostingsWriter {
     // The open block.
     private var blockDocs: [UInt32] = []
     private var blockFrequencies: [UInt32] = []
+    private var blockFieldLengths: [UInt32] = []
     private var blockMaxFrequency: UInt32 = 0
     private var blockMinFieldLength: UInt32 = .max
     private var blockPositionsStart = 0
+    /// The postings layout version written (`FileKind.postings.currentVersion`; 1 writes
+    /// skip entries without impacts, for tests of reading old segments).
+    public let version: UInt16
 
-    public init() {
+    public init(version: UInt16 = FileKind.postings.currentVersion) {
+        precondition(FileKind.postings.supportedVersions.contains(version), "unknown postings version \(version)")
+        self.version = version
         blockDocs.reserveCapacity(BitPacking.blockSize)
         blockFrequencies.reserveCapacity(BitPacking.blockSize)
+        blockFieldLengths.reserveCapacity(BitPacking.blockSize)
     }
 
     /// Starts a new term. Then call `add(...)` for each of its documents and `finishTerm()`.
@@ -85,6 +92,7 @@ public struct PostingsWriter {
 
         blockDocs.append(docID)
         blockFrequencies.append(frequency)
+        blockFieldLengths.append(fieldLength)
         blockMaxFrequency = max(blockMaxFrequency, frequency)
         blockMinFieldLength = min(blockMinFieldLength, fieldLength)
         lastDoc = docID
@@ -124,13 +132,15 @@ public struct PostingsWriter {
     public func finish() -> (postings: [UInt8], positions: [UInt8]) {
         precondition(!isInTerm, "finish() while a term is open: call finishTerm() first")
         return (
-            FileFraming.frame(postings.bytes, kind: .postings), FileFraming.frame(positions.bytes, kind: .positions)
+            FileFraming.frame(postings.bytes, kind: .postings, version: version),
+            FileFraming.frame(positions.bytes, kind: .positions)
         )
     }
 
     private mutating func startBlock() {
         blockDocs.removeAll(keepingCapacity: true)
         blockFrequencies.removeAll(keepingCapacity: true)
+        blockFieldLengths.removeAll(keepingCapacity: true)
         blockMaxFrequency = 0
         blockMinFieldLength = .max
         blockPositionsStart = positions.count
@@ -139,6 +149,10 @@ public struct PostingsWriter {
     /// Encodes the open block (full: bit-packed; partial: the varint tail) and its skip entry.
     private mutating func finishBlock() {
         let blockStart = blocks.count
+        let withImpacts = version >= 2
+        let impacts =
+            withImpacts
+            ? BlockImpacts.of(frequencies: blockFrequencies, fieldLengths: blockFieldLengths) : BlockImpacts()
         let base = previousEntry.lastDoc
         // Turn doc IDs into deltas and frequencies into frequency − 1, in place.
         var previous = base
@@ -175,9 +189,10 @@ public struct PostingsWriter {
             positionsOffset: UInt64(blockPositionsStart - termPositionsStart),
             positionsLength: UInt64(positions.count - blockPositionsStart),
             maxFrequency: blockMaxFrequency,
-            minFieldLength: blockMinFieldLength
+            minFieldLength: blockMinFieldLength,
+            impacts: impacts
         )
-        entry.encode(after: previousEntry, into: &skip)
+        entry.encode(after: previousEntry, withImpacts: withImpacts, into: &skip)
         previousEntry = entry
         startBlock()
     }

@@ -9,6 +9,7 @@
 ///                  positionsLength: varint  // bytes of this block's positions
 ///                  maxFrequency:    varint  // largest term frequency in the block
 ///                  minFieldLength:  varint  // smallest field length of a document in the block
+///                  impacts:         BlockImpacts  // version 2 only (`BlockImpacts.encode`)
 struct SkipEntry: Sendable, Equatable {
     /// The last (largest) doc ID of the block.
     var lastDoc: UInt32
@@ -21,6 +22,8 @@ struct SkipEntry: Sendable, Equatable {
     /// The block's score bound: no document in it has a higher frequency or a shorter field.
     var maxFrequency: UInt32
     var minFieldLength: UInt32
+    /// A tighter bound (postings version 2): pairs that every document of the block is under.
+    var impacts = BlockImpacts()
 
     /// The entry "before the first": zero doc and offsets, so the first entry's deltas are absolute.
     static let origin = SkipEntry(
@@ -34,22 +37,27 @@ struct SkipEntry: Sendable, Equatable {
     )
 
     /// Appends this entry, delta-coded against `previous` (`.origin` for the first block).
-    func encode(after previous: SkipEntry, into writer: inout ByteWriter) {
+    /// - Parameter withImpacts: postings version 2 and later.
+    func encode(after previous: SkipEntry, withImpacts: Bool, into writer: inout ByteWriter) {
         writer.writeVarint(UInt64(lastDoc &- previous.lastDoc))
         writer.writeVarint(blockLength)
         writer.writeVarint(positionsLength)
         writer.writeVarint(UInt64(maxFrequency))
         writer.writeVarint(UInt64(minFieldLength))
+        if withImpacts { impacts.encode(into: &writer) }
     }
 
     /// Decodes the entry that follows `previous` from `base[offset..<end]`.
     ///
-    /// - Parameter isFirst: the first entry may have `lastDoc == 0`; later ones must grow.
+    /// - Parameters:
+    ///   - isFirst: the first entry may have `lastDoc == 0`; later ones must grow.
+    ///   - withImpacts: postings version 2 and later.
     /// - Returns: `nil` if the bytes run out, a value overflows, or the doc IDs do not increase.
     @inline(__always)
     static func decode(
         after previous: SkipEntry,
         isFirst: Bool,
+        withImpacts: Bool,
         _ base: UnsafeRawPointer,
         _ offset: inout Int,
         end: Int
@@ -68,6 +76,11 @@ struct SkipEntry: Sendable, Equatable {
         guard blockLength < limit, positionsLength < limit,
             previous.blockOffset < limit, previous.positionsOffset < limit
         else { return nil }
+        var impacts = BlockImpacts()
+        if withImpacts {
+            guard let decoded = BlockImpacts.decode(base, &offset, end: end) else { return nil }
+            impacts = decoded
+        }
         return SkipEntry(
             lastDoc: UInt32(lastDoc),
             blockOffset: previous.blockOffset + previous.blockLength,
@@ -75,7 +88,8 @@ struct SkipEntry: Sendable, Equatable {
             positionsOffset: previous.positionsOffset + previous.positionsLength,
             positionsLength: positionsLength,
             maxFrequency: maxFrequency,
-            minFieldLength: minFieldLength
+            minFieldLength: minFieldLength,
+            impacts: impacts
         )
     }
 }

@@ -8,7 +8,8 @@ import SouFormat
 /// Built once by walking doc ids and frequencies (never positions) and then shared through
 /// ``ExpandedPostingsCache``: a query for the slot is then as cheap as one for a single term,
 /// its document frequency is exact without a second walk, and block-max pruning skips
-/// whole blocks of it. Immutable once built.
+/// whole blocks of it (bounded by each block's full set of impacts, so exactly). Immutable
+/// once built.
 final class ExpandedPostings: Sendable {
     static let blockSize = 128
 
@@ -16,15 +17,19 @@ final class ExpandedPostings: Sendable {
     let docs: [UInt32]
     /// Per document: the sum of its terms' frequencies.
     let frequencies: [UInt32]
-    /// Per block of `blockSize` documents: its last doc, largest frequency, smallest field length.
+    /// Per block of `blockSize` documents: its last doc, and where its impacts start in
+    /// `impactFrequencies` / `impactFieldLengths` (they end where the next block's start).
     let blockLastDocs: [UInt32]
-    let blockMaxFrequencies: [UInt32]
-    let blockMinFieldLengths: [UInt32]
+    let blockImpactStarts: [UInt32]
+    /// Per block, the whole Pareto front of its (higher frequency, shorter field) pairs: the
+    /// block's best score is exactly the best score of one of them (docs/FORMAT.md §3.2).
+    let impactFrequencies: [UInt32]
+    let impactFieldLengths: [UInt32]
     /// How many dictionary terms the slot expanded to (checked against `maxExpansions` on reuse).
     let termCount: Int
 
     /// Bytes held (for the cache's budget).
-    var byteSize: Int { 64 + docs.count * 8 + blockLastDocs.count * 12 }
+    var byteSize: Int { 64 + docs.count * 8 + blockLastDocs.count * 8 + impactFrequencies.count * 8 }
 
     /// Walks `cursors` (fresh, of one field of one segment) into one list.
     ///
@@ -100,34 +105,48 @@ final class ExpandedPostings: Sendable {
         }
         if cursors.contains(where: \.isCorrupt) { throw corrupt("a postings list does not decode") }
         var lastDocs: [UInt32] = []
-        var maxFrequencies: [UInt32] = []
-        var minLengths: [UInt32] = []
+        var starts: [UInt32] = []
+        var frontFrequencies: [UInt32] = []
+        var frontLengths: [UInt32] = []
+        var block: [(frequency: UInt32, length: UInt32)] = []
         var start = 0
         while start < docs.count {
             let end = min(start + Self.blockSize, docs.count)
-            var largest: UInt32 = 0
-            var shortest = UInt32.max
-            for i in start..<end {
-                largest = max(largest, frequencies[i])
-                shortest = min(shortest, norms.length(doc: docs[i], field: field))
-            }
+            block.removeAll(keepingCapacity: true)
+            for i in start..<end { block.append((frequencies[i], norms.length(doc: docs[i], field: field))) }
+            block.sort { $0.frequency != $1.frequency ? $0.frequency > $1.frequency : $0.length < $1.length }
             lastDocs.append(docs[end - 1])
-            maxFrequencies.append(largest)
-            minLengths.append(shortest)
+            starts.append(UInt32(frontFrequencies.count))
+            var shortest = UInt32.max
+            for pair in block where pair.length < shortest {
+                frontFrequencies.append(pair.frequency)
+                frontLengths.append(pair.length)
+                shortest = pair.length
+            }
             start = end
         }
         self.docs = docs
         self.frequencies = frequencies
         blockLastDocs = lastDocs
-        blockMaxFrequencies = maxFrequencies
-        blockMinFieldLengths = minLengths
+        blockImpactStarts = starts
+        impactFrequencies = frontFrequencies
+        impactFieldLengths = frontLengths
     }
 
     /// The documents of the list that `isDeleted` does not reject.
+    ///
+    /// Indexes the buffer directly: `for … in` an array goes through `IndexingIterator`,
+    /// which allocates per element when unspecialized (debug builds).
     func liveCount(isDeleted: (UInt32) -> Bool) -> Int {
-        var live = 0
-        for doc in docs where !isDeleted(doc) { live += 1 }
-        return live
+        docs.withUnsafeBufferPointer { docs in
+            var live = 0
+            var index = 0
+            while index < docs.count {
+                if !isDeleted(docs[index]) { live += 1 }
+                index += 1
+            }
+            return live
+        }
     }
 }
 
@@ -206,11 +225,19 @@ final class ExpandedPostingsMatcher: Matcher {
         window < postings.blockLastDocs.count ? bound(ofBlock: window) : 0
     }
 
+    /// The best score of the block's impacts: exactly its best document's score, inflated by the slack.
     private func bound(ofBlock block: Int) -> Float {
-        TermMatcher.slack
-            * weight.score(
-                frequency: postings.blockMaxFrequencies[block],
-                fieldLength: postings.blockMinFieldLengths[block]
+        let start = Int(postings.blockImpactStarts[block])
+        let end =
+            block + 1 < postings.blockImpactStarts.count
+            ? Int(postings.blockImpactStarts[block + 1]) : postings.impactFrequencies.count
+        var best: Float = 0
+        for i in start..<end {
+            best = max(
+                best,
+                weight.score(frequency: postings.impactFrequencies[i], fieldLength: postings.impactFieldLengths[i])
             )
+        }
+        return TermMatcher.slack * best
     }
 }

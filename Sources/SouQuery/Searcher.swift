@@ -41,10 +41,11 @@ public struct Searcher: Sendable {
 
     private func collect(_ query: Query, options: SearchOptions) throws -> SearchResult {
         let deadline = QueryDeadline(options.deadline)
-        let plan = makePlan(deadline)
         // Saturating: a library caller may pass `Int.max` as "no limit".
         let (sum, overflow) = max(0, options.offset).addingReportingOverflow(max(0, options.limit))
         let wanted = overflow ? Int.max : sum
+        // Without a page to rank (`limit=0`), no statistics are needed.
+        let weight = try makeWeight(query, deadline, scoring: wanted > 0)
         var collector = TopKCollector(capacity: wanted)
         var counter = MatchCounter(threshold: options.totalThreshold)
         var scored = 0
@@ -54,7 +55,7 @@ public struct Searcher: Sendable {
         var skimming = false
         for segment in snapshot.segments.indices {
             let view = snapshot.segments[segment]
-            let matcher = try plan.matcher(for: query, segment: segment)
+            let matcher = try weight.scorer(segment: segment)
             var doc = matcher.doc
             while !skimming && doc != noMoreDocs {
                 if deadline.tick() { break }
@@ -175,23 +176,23 @@ public struct Searcher: Sendable {
     ///   `SearchError.corrupt`/`.io` as `search`.
     public func count(_ text: String, deadline: ContinuousClock.Instant? = nil) throws -> Int {
         let query = try parser.parse(text)
-        let plan = makePlan(QueryDeadline(deadline), scoring: false)
         var total = 0
         try SearchError.reportingFormatErrors {
+            let weight = try makeWeight(query, QueryDeadline(deadline), scoring: false)
             for segment in snapshot.segments.indices {
-                if let known = try plan.knownMatchCount(of: query, segment: segment) {
+                if let known = try weight.knownMatchCount(segment: segment) {
                     total += known
                     continue
                 }
                 let view = snapshot.segments[segment]
-                let matcher = try plan.matcher(for: query, segment: segment)
+                let matcher = try weight.scorer(segment: segment)
                 var doc = matcher.doc
                 while doc != noMoreDocs {
-                    if plan.deadline.tick() { break }
+                    if weight.deadline.tick() { break }
                     if !view.isDeleted(doc) { total += 1 }
                     doc = matcher.next()
                 }
-                try plan.deadline.throwIfExpired()
+                try weight.deadline.throwIfExpired()
             }
         }
         return total
@@ -204,14 +205,14 @@ public struct Searcher: Sendable {
         try SearchError.reportingFormatErrors { try snapshot.document(id: id) }
     }
 
-    private func makePlan(_ deadline: QueryDeadline, scoring: Bool = true) -> QueryPlan {
-        QueryPlan(
-            snapshot: snapshot,
+    /// The query's weight: leaves analyzed and statistics gathered once, then a scorer per segment.
+    private func makeWeight(_ query: Query, _ deadline: QueryDeadline, scoring: Bool) throws -> QueryWeight {
+        try QueryWeight(
+            query: query,
+            terms: TermLookup(snapshot: snapshot, maxExpansions: maxExpansions, deadline: deadline),
             parameters: parameters,
             boosts: boosts,
             analyzer: analyzer,
-            maxExpansions: maxExpansions,
-            deadline: deadline,
             scoring: scoring
         )
     }

@@ -35,8 +35,7 @@ final class TermMatcher: PositionedMatcher {
         cursor.shallowAdvance(to: current)
         boundBlockLastDoc = cursor.blockLastDoc
         boundIsValid = true
-        cachedBound =
-            Self.slack * weight.score(frequency: cursor.blockMaxFrequency, fieldLength: cursor.blockMinFieldLength)
+        cachedBound = maxScore()
         return cachedBound
     }
 
@@ -45,8 +44,19 @@ final class TermMatcher: PositionedMatcher {
         return cursor.blockLastDoc
     }
 
+    /// The best score of the block's impacts (or of its largest frequency and shortest length).
     func maxScore() -> Float {
-        Self.slack * weight.score(frequency: cursor.blockMaxFrequency, fieldLength: cursor.blockMinFieldLength)
+        let impacts = cursor.blockImpacts
+        guard impacts.count > 0 else {
+            return Self.slack
+                * weight.score(frequency: cursor.blockMaxFrequency, fieldLength: cursor.blockMinFieldLength)
+        }
+        var best: Float = 0
+        for index in 0..<impacts.count {
+            let pair = impacts[index]
+            best = max(best, weight.score(frequency: pair.frequency, fieldLength: pair.fieldLength))
+        }
+        return Self.slack * best
     }
 
     var windowMaxFrequency: UInt32 { cursor.blockMaxFrequency }

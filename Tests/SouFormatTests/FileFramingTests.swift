@@ -8,7 +8,7 @@ import Testing
         let body: [UInt8] = Array("大同日报".utf8)
         let file = FileFraming.frame(body, kind: .postings)
         let (range, version) = try file.withUnsafeBytes { try FileFraming.verify($0, kind: .postings, file: "t") }
-        #expect(version == 1)
+        #expect(version == FileKind.postings.currentVersion && version == 2)
         #expect(Array(file[range]) == body)
     }
 

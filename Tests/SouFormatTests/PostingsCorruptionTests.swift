@@ -103,7 +103,7 @@ import Testing
             positionsLength: 1,
             maxFrequency: 1,
             minFieldLength: 3
-        ).encode(after: .origin, into: &skip)
+        ).encode(after: .origin, withImpacts: true, into: &skip)
         var body = ByteWriter()
         body.writeVarint(UInt64(1))  // maxFrequency
         body.writeVarint(UInt64(3))  // minFieldLength
@@ -131,7 +131,7 @@ import Testing
             positionsLength: 1,
             maxFrequency: 1,
             minFieldLength: 3
-        ).encode(after: .origin, into: &goodSkip)
+        ).encode(after: .origin, withImpacts: true, into: &goodSkip)
         var good = ByteWriter()
         good.write(bytes: [1, 3])
         good.writeVarint(goodSkip.count)

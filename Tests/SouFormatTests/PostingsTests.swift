@@ -288,8 +288,8 @@ private func randomTerms(_ random: inout PostingsTestRandom) -> [ExpectedTerm] {
         let files = writer.finish()
         #expect(
             files.postings == [
-                0x53, 0x4f, 0x55, 0x50, 0x01, 0x00, 0x00, 0x00, 0x02, 0x05, 0x05, 0x07, 0x04, 0x03, 0x02, 0x05,
-                0x03, 0x01, 0x04, 0x00, 0x84, 0x29, 0xcb, 0xb7,
+                0x53, 0x4f, 0x55, 0x50, 0x02, 0x00, 0x00, 0x00, 0x02, 0x05, 0x0a, 0x07, 0x04, 0x03, 0x02, 0x05,
+                0x02, 0x02, 0x09, 0x01, 0x05, 0x03, 0x01, 0x04, 0x00, 0x33, 0x2f, 0x12, 0xca,
             ]
         )
         #expect(
@@ -300,6 +300,21 @@ private func randomTerms(_ random: inout PostingsTestRandom) -> [ExpectedTerm] {
     }
 
     /// A copied cursor is an independent value: moving one leaves the other where it was.
+    /// The same term written as version 1 (before impacts): the bytes the format documented then.
+    @Test func versionOneBytesMatchTheFormerWorkedExample() throws {
+        var writer = PostingsWriter(version: 1)
+        writer.startTerm()
+        writer.add(docID: 3, positions: [0, 4], fieldLength: 9)
+        writer.add(docID: 7, positions: [2], fieldLength: 5)
+        _ = writer.finishTerm()
+        #expect(
+            writer.finish().postings == [
+                0x53, 0x4f, 0x55, 0x50, 0x01, 0x00, 0x00, 0x00, 0x02, 0x05, 0x05, 0x07, 0x04, 0x03, 0x02, 0x05,
+                0x03, 0x01, 0x04, 0x00, 0x84, 0x29, 0xcb, 0xb7,
+            ]
+        )
+    }
+
     @Test func copiedCursorsMoveIndependently() throws {
         var random = PostingsTestRandom.fromEnvironmentOrTime()
         var terms = [makeTerm(documents: 1000, maxGap: 10, maxFrequency: 3, random: &random)]

@@ -130,12 +130,11 @@ import Testing
         #expect(try searcher.count("中") == 3)
         // df(中) = 3 live documents (not 5 postings of 中文, 中国, 中心), N = 2,003.
         let expectedIDF = log(1 + (2_003.0 - 3 + 0.5) / (3 + 0.5))
-        let weight = try QueryPlan(
-            snapshot: fixture.snapshot,
+        let weight = try QueryWeight.Statistics(
+            terms: TermLookup(snapshot: fixture.snapshot, maxExpansions: 1_000, deadline: QueryDeadline(nil)),
             parameters: .init(),
             boosts: [:],
-            analyzer: Analyzer(),
-            maxExpansions: 1_000
+            allFields: ["body"]
         ).weight(of: QueryLeaf(field: nil, text: "中", analyzer: Analyzer()), field: "body")
         let idf = Double(weight.weight) / Double(BM25Parameters().k1 + 1)  // boost 1
         #expect(abs(idf - expectedIDF) < 1e-4, "\(idf) vs \(expectedIDF)")

@@ -20,13 +20,7 @@ import Testing
         let documents = (0..<3).flatMap { copy in base.map { Document(id: "\(copy)-\($0.id)", fields: $0.fields) } }
         let fixture = try SnapshotFixture(documents: documents, deletedIDs: ["1-\(base[7].id)"])
         let snapshot = fixture.snapshot
-        let plan = QueryPlan(
-            snapshot: snapshot,
-            parameters: .init(),
-            boosts: [:],
-            analyzer: Analyzer(),
-            maxExpansions: 65_536
-        )
+        let plan = TermLookup(snapshot: snapshot, maxExpansions: 65_536, deadline: QueryDeadline(nil))
         let reader = snapshot.segments[0].reader
         let field = try #require(reader.meta.fieldNumber("body"))
         let analyzer = Analyzer()
@@ -35,7 +29,8 @@ import Testing
             for token in analyzer.tokens(document.fields[0].value) {
                 switch token.kind {
                 case .cjkBigram, .cjkUnigram: slots.insert(.cjkCharacter(String(token.term.prefix(1))))
-                case .word where token.term.count >= 3: slots.insert(.prefix(String(token.term.prefix(2)), maxCharacters: nil))
+                case .word where token.term.count >= 3:
+                    slots.insert(.prefix(String(token.term.prefix(2)), maxCharacters: nil))
                 case .word: break
                 }
             }
@@ -53,7 +48,12 @@ import Testing
                 field: field
             )
             let postings = try plan.expandedPostings(infos, segment: 0, field: UInt8(field), slot: slot)
-            let expanded = ExpandedPostingsMatcher(postings: postings, weight: weight, norms: reader.norms, field: field)
+            let expanded = ExpandedPostingsMatcher(
+                postings: postings,
+                weight: weight,
+                norms: reader.norms,
+                field: field
+            )
             #expect(expanded.cost == postings.docs.count)
             while union.doc != noMoreDocs {
                 #expect(expanded.doc == union.doc, "\(slot)")
@@ -94,13 +94,7 @@ import Testing
         let fixture = try SnapshotFixture(documents: Array(base.prefix(400)))
         let reader = fixture.snapshot.segments[0].reader
         let field = try #require(reader.meta.fieldNumber("body"))
-        let plan = QueryPlan(
-            snapshot: fixture.snapshot,
-            parameters: .init(),
-            boosts: [:],
-            analyzer: Analyzer(),
-            maxExpansions: 65_536
-        )
+        let plan = TermLookup(snapshot: fixture.snapshot, maxExpansions: 65_536, deadline: QueryDeadline(nil))
         var lists: [(ExpandedPostingsCache.Key, ExpandedPostings)] = []
         for character in ["大", "的", "是", "在", "中", "国", "一", "人"] {
             let slot = QuerySlot.cjkCharacter(character)

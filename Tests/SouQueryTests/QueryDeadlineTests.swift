@@ -110,14 +110,12 @@ import Glibc
     @Test func liveDocumentFrequencyWalkTimesOut() throws {
         let fixture = try SnapshotFixture(documents: Self.documents, deletedIDs: ["d7"])
         let analyzer = Analyzer()
-        func plan(_ deadline: ContinuousClock.Instant?) -> QueryPlan {
-            QueryPlan(
-                snapshot: fixture.snapshot,
+        func plan(_ deadline: ContinuousClock.Instant?) -> QueryWeight.Statistics {
+            QueryWeight.Statistics(
+                terms: TermLookup(snapshot: fixture.snapshot, maxExpansions: 65_536, deadline: QueryDeadline(deadline)),
                 parameters: .init(),
                 boosts: [:],
-                analyzer: analyzer,
-                maxExpansions: 65_536,
-                deadline: QueryDeadline(deadline)
+                allFields: ["body"]
             )
         }
         let leaf = QueryLeaf(field: nil, text: "alpha", analyzer: analyzer)
@@ -134,26 +132,24 @@ import Glibc
         let analyzer = Analyzer()
         let leaf = QueryLeaf(field: nil, text: "同", analyzer: analyzer)
         let field = UInt8(try #require(snapshot.segments[0].reader.meta.fieldNumber("body")))
-        func plan(_ deadline: ContinuousClock.Instant?) -> QueryPlan {
-            QueryPlan(
-                snapshot: snapshot,
+        func plan(_ deadline: ContinuousClock.Instant?) -> QueryWeight.Statistics {
+            QueryWeight.Statistics(
+                terms: TermLookup(snapshot: snapshot, maxExpansions: 65_536, deadline: QueryDeadline(deadline)),
                 parameters: .init(),
                 boosts: [:],
-                analyzer: analyzer,
-                maxExpansions: 65_536,
-                deadline: QueryDeadline(deadline)
+                allFields: ["body"]
             )
         }
         // The walk that builds the union (ExpandedPostings) ticks the deadline; a timed-out
         // build is not cached, so it runs first, before a plan without deadline builds it.
         let deadline = ContinuousClock.now + .seconds(1)
         let late = plan(deadline)
-        _ = try late.terms(segment: 0, field: field, slot: leaf.slots[0])
+        _ = try late.terms.terms(segment: 0, field: field, slot: leaf.slots[0])
         while ContinuousClock.now < deadline { usleep(20_000) }
         #expect(throws: SearchError.timeout) { try late.weight(of: leaf, field: "body") }
         // 同和 and 同市, both in every document: df is 3,000 (not 6,000), so idf is the N = df one.
         let free = plan(nil)
-        #expect(try free.terms(segment: 0, field: field, slot: leaf.slots[0]).count == 2)
+        #expect(try free.terms.terms(segment: 0, field: field, slot: leaf.slots[0]).count == 2)
         let weight = try free.weight(of: leaf, field: "body")
         let expected = BM25Weight(
             idf: BM25Weight.idf(documentFrequency: 3_000, documentCount: 3_000),

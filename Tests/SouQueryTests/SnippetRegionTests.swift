@@ -50,7 +50,9 @@ import Testing
             }
             // The passage is the region's text, cut where the field can be cut.
             let bytes = Array(text.utf8)
-            #expect(Array(passage.text.utf8) == Array(bytes[passage.offset..<(passage.offset + passage.text.utf8.count)]))
+            #expect(
+                Array(passage.text.utf8) == Array(bytes[passage.offset..<(passage.offset + passage.text.utf8.count)])
+            )
             #expect(SnippetRegion.isCut(bytes, passage.offset))
             // The first candidate of a term cut from the text is a match: one region suffices.
             let size = SnippetRegion.bytes(snippetLength: 120)
