@@ -25,20 +25,25 @@ final class ExpandedPostings: Sendable {
     /// block's best score is exactly the best score of one of them (docs/FORMAT.md §3.2).
     let impactFrequencies: [UInt32]
     let impactFieldLengths: [UInt32]
-    /// How many dictionary terms the slot expanded to (checked against `maxExpansions` on reuse).
-    let termCount: Int
+    /// The dictionary terms the slot expanded to, so that a query reusing the list needs no
+    /// dictionary walk (checked against `maxExpansions` on reuse).
+    let terms: [TermInfo]
 
     /// Bytes held (for the cache's budget).
-    var byteSize: Int { 64 + docs.count * 8 + blockLastDocs.count * 8 + impactFrequencies.count * 8 }
+    var byteSize: Int {
+        64 + docs.count * 8 + blockLastDocs.count * 8 + impactFrequencies.count * 8 + terms.count * 32
+    }
 
     /// Walks `cursors` (fresh, of one field of one segment) into one list.
     ///
+    /// - Parameter terms: the dictionary entries `cursors` were opened for.
     /// - Parameters:
     ///   - documentCount: the segment's documents; a doc id at or past it is corruption.
     ///   - file: the postings file's name, for errors.
     /// - Throws: `SearchError.timeout` past the deadline (ticked per posting),
     ///   `FormatError.corrupt` for a doc id past the segment or an undecodable postings list.
     init(
+        terms: [TermInfo],
         cursors: [PostingsCursor],
         documentCount: Int,
         norms: FieldNormsReader,
@@ -46,7 +51,7 @@ final class ExpandedPostings: Sendable {
         file: String,
         deadline: QueryDeadline
     ) throws {
-        termCount = cursors.count
+        self.terms = terms
         let postings = cursors.reduce(0) { $0 + Int($1.documentFrequency) }
         var cursors = cursors
         var docs: [UInt32] = []
@@ -204,10 +209,19 @@ final class ExpandedPostingsMatcher: Matcher {
         weight.score(frequency: postings.frequencies[index], fieldLength: norms.length(doc: doc, field: field))
     }
 
+    /// The bound of the current document's block, computed once per block.
     func scoreUpperBound() -> Float {
         guard doc != noMoreDocs else { return 0 }
-        return bound(ofBlock: index / ExpandedPostings.blockSize)
+        let block = index / ExpandedPostings.blockSize
+        if block != boundBlock {
+            boundBlock = block
+            cachedBound = bound(ofBlock: block)
+        }
+        return cachedBound
     }
+
+    private var boundBlock = -1
+    private var cachedBound: Float = 0
 
     func advanceShallow(to target: UInt32) -> UInt32 {
         let lastDocs = postings.blockLastDocs

@@ -175,31 +175,71 @@ final class QueryWeight {
         )
     }
 
-    /// The number of live matches in segment `segment` when it is known without visiting
-    /// them: a term, phrase or prefix of one slot that only one field of a segment without
-    /// deletions holds — its document frequency (or its expanded list's length). nil when
-    /// the matches must be walked.
+    /// The number of live matches in segment `segment` when it can be had without matching
+    /// and scoring documents one by one: for a term, phrase or prefix of one slot. In a segment
+    /// without deletions whose only field holding it is one, that is its document frequency
+    /// (or its expanded list's length), O(1); otherwise the live documents of the union of its
+    /// fields' lists, counted by merging doc ids (no positions, no scores). nil for anything
+    /// else (several slots, boolean nodes): its matches must be visited.
+    ///
+    /// - Throws: `SearchError.timeout` past the deadline (ticked per document merged);
+    ///   `FormatError.corrupt` for a postings list that does not decode.
     func knownMatchCount(segment: Int) throws -> Int? {
-        let view = terms.snapshot.segments[segment]
-        guard view.deletions == nil, case .leaf(let weighted) = root else { return nil }
+        guard case .leaf(let weighted) = root else { return nil }
         let leaf = weighted.leaf
         if leaf.isEmpty { return 0 }
         guard leaf.slots.count == 1 else { return nil }
+        let view = terms.snapshot.segments[segment]
         let slot = leaf.slots[0]
+        var cursors: [PostingsCursor] = []
+        var lists: [[UInt32]] = []
         var count = 0
-        var fieldsHolding = 0
         for (name, _) in weighted.fields {
             guard let number = view.reader.meta.fieldNumber(name) else { continue }
             let infos = try terms.terms(segment: segment, field: UInt8(number), slot: slot)
-            if infos.isEmpty { continue }
-            fieldsHolding += 1
-            if fieldsHolding > 1 { return nil }  // a document may hold it in both
-            count =
-                infos.count == 1
-                ? Int(infos[0].documentFrequency)
-                : try terms.expandedPostings(infos, segment: segment, field: UInt8(number), slot: slot).docs.count
+            switch infos.count {
+            case 0: continue
+            case 1:
+                cursors.append(view.reader.postings.cursor(for: infos[0]))
+                count = Int(infos[0].documentFrequency)
+            default:
+                let docs = try terms.expandedPostings(infos, segment: segment, field: UInt8(number), slot: slot).docs
+                lists.append(docs)
+                count = docs.count
+            }
         }
-        return count
+        if cursors.count + lists.count <= 1 && view.deletions == nil {
+            return cursors.count + lists.count == 0 ? 0 : count
+        }
+        return try liveUnionCount(cursors: &cursors, lists: lists, view: view)
+    }
+
+    /// The live documents that any of `cursors` or `lists` holds, by a k-way merge of doc ids.
+    private func liveUnionCount(cursors: inout [PostingsCursor], lists: [[UInt32]], view: SegmentView) throws -> Int {
+        var next = [Int](repeating: 0, count: lists.count)
+        var live = 0
+        while true {
+            try deadline.tickOrThrow()
+            var smallest = noMoreDocs
+            for index in 0..<cursors.count { smallest = min(smallest, cursors[index].doc) }
+            for index in 0..<lists.count where next[index] < lists[index].count {
+                smallest = min(smallest, lists[index][next[index]])
+            }
+            if smallest == noMoreDocs { break }
+            if !view.isDeleted(smallest) { live += 1 }
+            for index in 0..<cursors.count where cursors[index].doc == smallest { _ = cursors[index].next() }
+            for index in 0..<lists.count where next[index] < lists[index].count && lists[index][next[index]] == smallest
+            {
+                next[index] += 1
+            }
+        }
+        for index in 0..<cursors.count where cursors[index].isCorrupt {
+            throw FormatError.corrupt(
+                file: view.reader.postings.postingsFile.name,
+                reason: "a postings list does not decode"
+            )
+        }
+        return live
     }
 }
 

@@ -57,6 +57,24 @@ public struct Searcher: Sendable {
             let view = snapshot.segments[segment]
             let matcher = try weight.scorer(segment: segment)
             var doc = matcher.doc
+            // A single-slot leaf's matches are counted without visiting them (a merge of doc
+            // ids at most): this segment is skimmed from its first document.
+            if options.pruning, let known = try weight.knownMatchCount(segment: segment) {
+                counter.add(known: known)
+                if wanted > 0 && doc != noMoreDocs {
+                    let (skimScored, skimVisited) = skim(
+                        matcher,
+                        segment: segment,
+                        from: doc,
+                        into: &collector,
+                        deadline: deadline
+                    )
+                    scored += skimScored
+                    visited += skimVisited
+                }
+                try deadline.throwIfExpired()
+                continue
+            }
             while !skimming && doc != noMoreDocs {
                 if deadline.tick() { break }
                 visited += 1
@@ -147,7 +165,8 @@ public struct Searcher: Sendable {
         var target = start
         while target != noMoreDocs {
             if deadline.tick() { break }
-            let threshold = collector.threshold
+            // Until the page is full every match may enter.
+            let threshold = collector.isFull ? collector.threshold : -Float.infinity
             let windowEnd = matcher.advanceShallow(to: target)
             if matcher.maxScore() <= threshold {
                 if windowEnd == noMoreDocs { break }
@@ -198,6 +217,53 @@ public struct Searcher: Sendable {
         return total
     }
 
+    /// Whether `text` is cheap enough to run on the thread the request arrived on, without a
+    /// hand-off to a search thread: it reads no stored document (no snippets, no fields) and
+    /// its terms' postings lists hold at most `budget` postings in all — found by dictionary
+    /// lookups alone; a prefix or lone CJK character counts only if its union list is cached
+    /// (else it is not cheap). A query that does not parse is cheap (its error is).
+    public func isCheap(_ text: String, options: SearchOptions, budget: Int) -> Bool {
+        guard !options.snippets, options.fields == nil, let query = try? parser.parse(text) else {
+            return !options.snippets && options.fields == nil
+        }
+        var postings = 0
+        func visit(_ query: Query) -> Bool {
+            switch query {
+            case .term(let field, let text), .phrase(let field, let text):
+                return visit(QueryLeaf(field: field, text: text, analyzer: analyzer))
+            case .prefix(let field, let text):
+                return visit(QueryLeaf(field: field, prefix: text, analyzer: analyzer))
+            case .and(let children), .or(let children):
+                return children.allSatisfy(visit)
+            case .not(let child):
+                return visit(child)
+            }
+        }
+        func visit(_ leaf: QueryLeaf) -> Bool {
+            for view in snapshot.segments {
+                let reader = view.reader
+                for name in leaf.field.map({ [$0] }) ?? reader.meta.fieldNames {
+                    guard let number = reader.meta.fieldNumber(name) else { continue }
+                    for slot in leaf.slots {
+                        switch slot {
+                        case .term(let term):
+                            let key = SegmentReader.key(field: UInt8(number), term: term)
+                            guard let info = try? reader.dictionary.lookup(key) else { continue }
+                            postings += Int(info.documentFrequency)
+                        case .prefix:
+                            let key = ExpandedPostingsCache.Key(reader: reader.serial, field: UInt8(number), slot: slot)
+                            guard let list = ExpandedPostingsCache.shared.postings(key) else { return false }
+                            postings += list.docs.count
+                        }
+                        if postings > budget { return false }
+                    }
+                }
+            }
+            return true
+        }
+        return visit(query)
+    }
+
     /// The live document with external id `id`.
     ///
     /// - Throws: `SearchError.corrupt`/`.io` if reading the index files fails.
@@ -224,7 +290,9 @@ public struct Searcher: Sendable {
     }
 }
 
-/// Counts matches exactly up to a threshold; past it the count is the threshold, a lower bound.
+/// Counts visited matches exactly up to a threshold; past it the count stops there, a lower
+/// bound. Matches counted without visiting (a single slot's document frequency) are added
+/// exactly whatever their number.
 struct MatchCounter {
     let threshold: Int?
     private(set) var total = 0
@@ -234,12 +302,18 @@ struct MatchCounter {
         self.threshold = threshold.map { max(0, $0) }
     }
 
+    /// One more match found by visiting it.
     mutating func add() {
         guard isExact else { return }
-        if let threshold, total == threshold {
+        if let threshold, total >= threshold {
             isExact = false
         } else {
             total += 1
         }
+    }
+
+    /// `known` more matches counted without visiting them (another segment's, exact).
+    mutating func add(known: Int) {
+        total += known
     }
 }

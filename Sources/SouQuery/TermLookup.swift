@@ -79,6 +79,7 @@ final class TermLookup {
             postings = cached
         } else {
             postings = try ExpandedPostings(
+                terms: infos,
                 cursors: infos.map { reader.postings.cursor(for: $0) },
                 documentCount: reader.documentCount,
                 norms: reader.norms,
@@ -106,6 +107,18 @@ final class TermLookup {
             if let info = try dictionary.lookup(SegmentReader.key(field: field, term: term)) { found.append(info) }
         case .prefix(let prefix, let maxCharacters):
             let limit = maxExpansions
+            // A slot whose union list is cached: its terms without walking the dictionary.
+            let cacheKey = ExpandedPostingsCache.Key(
+                reader: snapshot.segments[segment].reader.serial,
+                field: field,
+                slot: slot
+            )
+            if let cached = ExpandedPostingsCache.shared.postings(cacheKey) {
+                if cached.terms.count > limit { throw SearchError.tooManyTerms(prefix: prefix, limit: limit) }
+                termCache[key] = cached.terms
+                expanded[cacheKey] = cached
+                return cached.terms
+            }
             try dictionary.enumerate(prefix: SegmentReader.key(field: field, term: prefix)) { key, info in
                 try deadline.tickOrThrow()
                 // A lone CJK character: its bigrams and unigram, not a longer character that

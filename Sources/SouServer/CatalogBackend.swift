@@ -9,9 +9,10 @@ import SouQuery
 /// a `Searcher` over the index's current snapshot for reads (no actor hop on the query path).
 ///
 /// Searches, counts and document reads are CPU-bound and synchronous, so they run on
-/// `searchPool` (`search_threads` threads), never on Swift's cooperative pool: a few heavy
+/// `searchPool` (`search_threads` threads), not on Swift's cooperative pool: a few heavy
 /// queries must not stall PING, the index writers or write acknowledgements, which all need
-/// the cooperative threads. Queued work waits for a search thread; its query deadline keeps
+/// the cooperative threads. Only a search known to be tiny (`inlinePostings`, no stored
+/// documents to read) runs in place, since the hand-off would cost more than it. Queued work waits for a search thread; its query deadline keeps
 /// running meanwhile, so a query that waited past it times out as soon as it starts.
 public final class CatalogBackend: SearchBackend {
     let catalog: IndexCatalog
@@ -21,6 +22,9 @@ public final class CatalogBackend: SearchBackend {
     let searchPool: NIOThreadPool
     /// How far a `SEARCH` without `total=` counts exactly (`total_threshold`).
     let totalThreshold: Int
+    /// A search of at most this many postings that reads no stored document runs where the
+    /// request arrived (tens of microseconds), not on a search thread (`Searcher.isCheap`).
+    static let inlinePostings = 8_192
 
     /// Opens (creating if needed) the data directory with the configured options.
     ///
@@ -127,7 +131,13 @@ public final class CatalogBackend: SearchBackend {
         )
         let searcher = try searcher(index)
         let query = parameters.query
-        let result = try await searchPool.runIfActive { try searcher.search(query, options: options) }
+        let result: SearchResult
+        if searcher.isCheap(query, options: options, budget: Self.inlinePostings) {
+            // No hand-off: a few thousand postings take less than the trip to a search thread.
+            result = try searcher.search(query, options: options)
+        } else {
+            result = try await searchPool.runIfActive { try searcher.search(query, options: options) }
+        }
         return SearchOutcome(
             total: result.total,
             totalIsExact: result.totalIsExact,
@@ -144,6 +154,9 @@ public final class CatalogBackend: SearchBackend {
 
     public func count(index: String, query: String, deadline: ContinuousClock.Instant) async throws -> Int {
         let searcher = try searcher(index)
+        if searcher.isCheap(query, options: SearchOptions(snippets: false), budget: Self.inlinePostings) {
+            return try searcher.count(query, deadline: deadline)
+        }
         return try await searchPool.runIfActive { try searcher.count(query, deadline: deadline) }
     }
 

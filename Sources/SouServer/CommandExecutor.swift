@@ -112,7 +112,8 @@ public struct CommandExecutor: Sendable {
         case .search(let parameters):
             let started = ContinuousClock.now
             let outcome = try await backend.search(index: session.index, parameters, deadline: deadline())
-            return SearchReply.response(outcome, parameters: parameters, took: ContinuousClock.now - started)
+            let took = ContinuousClock.now - started
+            return SearchReply.response(outcome, parameters: parameters, took: took, json: session.json)
         case .count(let query):
             let count = try await backend.count(index: session.index, query: query, deadline: deadline())
             return .ok(String(count), fields: [("count", .int(count))])

@@ -7,19 +7,28 @@ import SouProtocol
 /// `total=<N>+` when more than N documents match (a lower bound).
 /// JSON: `{"ok":true,"message":…,"total":N,"total_exact":true|false,"hits":[{"id","score","snippet","fields"}],"took_ms":…}`.
 enum SearchReply {
-    static func response(_ outcome: SearchOutcome, parameters: SearchParameters, took: Duration) -> Response {
+    /// - Parameter json: the connection's format; only that representation is built.
+    static func response(
+        _ outcome: SearchOutcome,
+        parameters: SearchParameters,
+        took: Duration,
+        json: Bool
+    )
+        -> Response
+    {
         var lines: [String] = []
         var hits: [JSONValue] = []
         for hit in outcome.hits {
             let score = formatScore(hit.score)
-            lines.append("HIT \(hit.id) \(score)")
-            var members: [(String, JSONValue)] = [("id", .string(hit.id)), ("score", .double(Double(score) ?? 0))]
-            if let snippet = hit.snippet {
-                lines.append("SNIPPET " + Response.oneLine(snippet))
-                members.append(("snippet", .string(snippet)))
-            }
-            if !hit.fields.isEmpty {
+            if !json {
+                lines.append("HIT \(hit.id) \(score)")
+                if let snippet = hit.snippet { lines.append("SNIPPET " + Response.oneLine(snippet)) }
                 for field in hit.fields { lines.append("FIELD \(field.name) \(JSONValue.quoted(field.value))") }
+                continue
+            }
+            var members: [(String, JSONValue)] = [("id", .string(hit.id)), ("score", .double(Double(score) ?? 0))]
+            if let snippet = hit.snippet { members.append(("snippet", .string(snippet))) }
+            if !hit.fields.isEmpty {
                 members.append(("fields", .object(hit.fields.map { ($0.name, JSONValue.string($0.value)) })))
             }
             hits.append(.object(members))

@@ -101,6 +101,7 @@ import Testing
             let infos = try plan.terms(segment: 0, field: UInt8(field), slot: slot)
             guard infos.count > 1 else { continue }
             let postings = try ExpandedPostings(
+                terms: infos,
                 cursors: infos.map { reader.postings.cursor(for: $0) },
                 documentCount: reader.documentCount,
                 norms: reader.norms,

@@ -61,6 +61,17 @@ import Testing
         while index.snapshot().liveDocumentCount == 0 { try await Task.sleep(for: .milliseconds(5)) }
         #expect(await executor.execute(try parser.parse(Array("COMMIT".utf8)), session: &session).status.isOK)
 
+        // A tiny search that reads no stored document runs in place: no search thread needed.
+        let cheap = await executor.execute(
+            try parser.parse(Array("SEARCH snippet=off acknowledged".utf8)),
+            session: &session
+        )
+        #expect(cheap.status.isOK && cheap.lines.count == 1 && cheap.lines[0].hasPrefix("HIT a "), "\(cheap)")
+        #expect(
+            await executor.execute(try parser.parse(Array("COUNT searches".utf8)), session: &session)
+                == .ok("1", fields: [("count", .int(1))])
+        )
+
         for _ in 0..<2 { gate.release.signal() }  // (the deferred signals then find nobody waiting)
         #expect(
             await executor.execute(try parser.parse(Array("COUNT acknowledged".utf8)), session: &session).status.isOK
