@@ -166,25 +166,33 @@ public struct Searcher: Sendable {
         while target != noMoreDocs {
             if deadline.tick() { break }
             // Until the page is full every match may enter.
-            let threshold = collector.isFull ? collector.threshold : -Float.infinity
+            var threshold = collector.isFull ? collector.threshold : -Float.infinity
             let windowEnd = matcher.advanceShallow(to: target)
-            if matcher.maxScore() <= threshold {
+            let bound = matcher.maxScore()
+            if bound <= threshold {
                 if windowEnd == noMoreDocs { break }
                 target = windowEnd + 1
                 continue
             }
-            let doc = matcher.advance(to: target)
+            // A window that may hold a competitor: its documents one after the other, until
+            // the k-th score rises past the window's bound.
+            var doc = matcher.advance(to: target)
+            while doc <= windowEnd && doc != noMoreDocs {
+                if deadline.tick() { break }
+                visited += 1
+                if !view.isDeleted(doc) && matcher.scoreUpperBound() > threshold {
+                    scored += 1
+                    collector.offer(.init(score: matcher.score(), segment: segment, doc: doc))
+                    if collector.isFull {
+                        threshold = collector.threshold
+                        if bound <= threshold { break }
+                    }
+                }
+                doc = matcher.next()
+            }
             if doc == noMoreDocs { break }
-            if doc > windowEnd {
-                target = doc  // in a later window: check its bound first
-                continue
-            }
-            visited += 1
-            if !view.isDeleted(doc) && matcher.scoreUpperBound() > threshold {
-                scored += 1
-                collector.offer(.init(score: matcher.score(), segment: segment, doc: doc))
-            }
-            target = doc + 1
+            // Past the window (check the next one's bound first), or the rest of this one is beaten.
+            target = doc <= windowEnd ? (windowEnd == noMoreDocs ? noMoreDocs : windowEnd + 1) : doc
         }
         return (scored, visited)
     }
