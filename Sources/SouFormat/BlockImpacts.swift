@@ -1,5 +1,5 @@
 /// Score impacts of one block of postings (docs/FORMAT.md §3.2, postings version 2): up to
-/// four (frequency, field length) pairs such that every document of the block has, for some
+/// eight (frequency, field length) pairs such that every document of the block has, for some
 /// pair, a frequency at most the pair's and a field length at least the pair's. As Lucene's
 /// competitive impacts: BM25 grows with the frequency and shrinks with the length, so the
 /// block's best possible score is the best score of a pair — far tighter than the score of
@@ -7,7 +7,7 @@
 ///
 /// Inline and fixed-size: copying a skip entry never allocates.
 ///
-///     impacts := count: varint (0…4)  { frequency: varint  fieldLength: varint }{count}
+///     impacts := count: varint (0…8)  { frequency: varint  fieldLength: varint }{count}
 ///
 /// `count == 0` says the block's (maxFrequency, minFieldLength) is itself the only pair.
 public struct BlockImpacts: Sendable, Equatable {

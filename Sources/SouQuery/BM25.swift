@@ -49,6 +49,13 @@ public struct BM25Weight: Sendable {
         return weight * tf / (tf + lengthConstant + lengthFactor * Float(fieldLength))
     }
 
+    /// `score` as an upper bound of a block or window: 0 for frequency 0 (an ended list),
+    /// where `score` is 0/0 when k1 = 0 and a NaN bound would never let anything be skipped.
+    @inline(__always)
+    public func bound(frequency: UInt32, fieldLength: UInt32) -> Float {
+        frequency == 0 ? 0 : score(frequency: frequency, fieldLength: fieldLength)
+    }
+
     /// The largest score any document can get (tf → ∞).
     public var maximum: Float { weight }
 }

@@ -226,7 +226,7 @@ final class ExpandedPostingsMatcher: Matcher {
     func advanceShallow(to target: UInt32) -> UInt32 {
         let lastDocs = postings.blockLastDocs
         var block = max(window, min(index / ExpandedPostings.blockSize, lastDocs.count))
-        if block > 0 && block < lastDocs.count && lastDocs[block - 1] >= target {
+        if block > 0 && lastDocs[min(block, lastDocs.count) - 1] >= target {
             // An earlier call went further than `target`: restart from the current block.
             block = min(index / ExpandedPostings.blockSize, lastDocs.count)
         }

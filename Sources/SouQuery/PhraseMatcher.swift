@@ -79,7 +79,7 @@ final class PhraseMatcher: Matcher {
             frequency = min(frequency, slots[index].windowMaxFrequency)
             fieldLength = max(fieldLength, slots[index].windowMinFieldLength)
         }
-        windowBound = weight.score(frequency: frequency, fieldLength: fieldLength) * TermMatcher.slack
+        windowBound = weight.bound(frequency: frequency, fieldLength: fieldLength) * TermMatcher.slack
         return end
     }
 

@@ -59,9 +59,20 @@ public struct Searcher: Sendable {
             var doc = matcher.doc
             // A single-slot leaf's matches are counted without visiting them (a merge of doc
             // ids at most): this segment is skimmed from its first document.
-            if options.pruning, let known = try weight.knownMatchCount(segment: segment) {
+            if let known = try weight.knownMatchCount(segment: segment) {
                 counter.add(known: known)
-                if wanted > 0 && doc != noMoreDocs {
+                if wanted > 0 && !options.pruning {
+                    // Exhaustive (to check that pruning changes nothing): score every match.
+                    while doc != noMoreDocs {
+                        if deadline.tick() { break }
+                        visited += 1
+                        if !view.isDeleted(doc) {
+                            scored += 1
+                            collector.offer(.init(score: matcher.score(), segment: segment, doc: doc))
+                        }
+                        doc = matcher.next()
+                    }
+                } else if wanted > 0 && doc != noMoreDocs {
                     let (skimScored, skimVisited) = skim(
                         matcher,
                         segment: segment,
@@ -235,6 +246,8 @@ public struct Searcher: Sendable {
             return !options.snippets && options.fields == nil
         }
         var postings = 0
+        // Dictionary lookups are cheap, but not free: a query that needs many is not cheap.
+        var lookups = 0
         func visit(_ query: Query) -> Bool {
             switch query {
             case .term(let field, let text), .phrase(let field, let text):
@@ -253,6 +266,8 @@ public struct Searcher: Sendable {
                 for name in leaf.field.map({ [$0] }) ?? reader.meta.fieldNames {
                     guard let number = reader.meta.fieldNumber(name) else { continue }
                     for slot in leaf.slots {
+                        lookups += 1
+                        if lookups > Self.cheapLookups { return false }
                         switch slot {
                         case .term(let term):
                             let key = SegmentReader.key(field: UInt8(number), term: term)
@@ -271,6 +286,9 @@ public struct Searcher: Sendable {
         }
         return visit(query)
     }
+
+    /// The most dictionary lookups `isCheap` makes before it answers no.
+    static let cheapLookups = 64
 
     /// The live document with external id `id`.
     ///

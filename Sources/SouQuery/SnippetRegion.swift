@@ -8,8 +8,9 @@ import SouAnalysis
 /// lone CJK character; ASCII letters in either case). A candidate is only a hint: the region
 /// around it is analyzed and its matches located exactly as in a short field, so a candidate
 /// that is no match (or text whose normalization hides the term from the byte scan) costs a
-/// region and the search moves on; when no candidate is left, regions follow each other
-/// from the start of the field until one holds a match.
+/// region and the search moves on; when no candidate is left, the bytes not yet analyzed
+/// follow, region after region, until one holds a match. Each byte is analyzed at most once
+/// and each needle's occurrences are scanned for once, so a field costs at most one pass.
 ///
 /// Regions are cut where analysis is the same inside the region as in the whole field:
 /// before an ASCII or CJK separator, or between two CJK ideographs (a bigram across the
@@ -31,15 +32,39 @@ struct SnippetRegion {
     ) rethrows {
         // Regions never overlap: each byte is analyzed at most once, however the field looks.
         var covered = 0
+        // Each needle's next occurrence at or after `covered`; a needle that has none is dropped.
+        var next: [(needle: [UInt8], at: Int)] = needles.compactMap { needle in
+            firstOccurrence(of: needle, in: text, from: 0).map { (needle, $0) }
+        }
+        // The bytes jumped over on the way to a candidate, analyzed last if no candidate matches.
+        var skipped: [Range<Int>] = []
         while covered < text.count {
-            let anchor = needles.compactMap { firstOccurrence(of: $0, in: text, from: covered) }.min()
+            next = next.compactMap { entry in
+                entry.at >= covered
+                    ? entry : firstOccurrence(of: entry.needle, in: text, from: covered).map { (entry.needle, $0) }
+            }
+            guard let anchor = next.map(\.at).min() else { break }
             // A quarter of the region before the candidate, the rest after it.
-            let start = anchor.map { max(covered, cut(text, before: max(covered, $0 - size / 4))) } ?? covered
+            var start = max(covered, cut(text, before: max(covered, anchor - size / 4)))
+            if start - covered < size / 4 { start = covered }  // no gap worth keeping
             var end = cut(text, before: min(text.count, start + size))
-            if let anchor, end <= anchor { end = cut(text, atOrAfter: anchor + 1) }
+            if end <= anchor { end = cut(text, atOrAfter: anchor + 1) }
             if end <= start { end = cut(text, atOrAfter: start + 1) }
+            if start > covered { skipped.append(covered..<start) }
             if try body(SnippetRegion(range: start..<end)) { return }
             covered = end
+        }
+        if covered < text.count { skipped.append(covered..<text.count) }
+        // No candidate held a match (normalization can hide a term from the byte scan): the
+        // rest of the field, region after region, in order.
+        for gap in skipped {
+            var start = gap.lowerBound
+            while start < gap.upperBound {
+                var end = min(gap.upperBound, cut(text, before: min(gap.upperBound, start + size)))
+                if end <= start { end = min(gap.upperBound, cut(text, atOrAfter: start + 1)) }
+                if try body(SnippetRegion(range: start..<end)) { return }
+                start = end
+            }
         }
     }
 

@@ -49,12 +49,12 @@ final class TermMatcher: PositionedMatcher {
         let impacts = cursor.blockImpacts
         guard impacts.count > 0 else {
             return Self.slack
-                * weight.score(frequency: cursor.blockMaxFrequency, fieldLength: cursor.blockMinFieldLength)
+                * weight.bound(frequency: cursor.blockMaxFrequency, fieldLength: cursor.blockMinFieldLength)
         }
         var best: Float = 0
         for index in 0..<impacts.count {
             let pair = impacts[index]
-            best = max(best, weight.score(frequency: pair.frequency, fieldLength: pair.fieldLength))
+            best = max(best, weight.bound(frequency: pair.frequency, fieldLength: pair.fieldLength))
         }
         return Self.slack * best
     }

@@ -87,7 +87,7 @@ final class TermUnionMatcher: PositionedMatcher {
             frequency &+= UInt64(cursors[index].blockMaxFrequency)
             fieldLength = min(fieldLength, cursors[index].blockMinFieldLength)
         }
-        return weight.score(frequency: UInt32(clamping: frequency), fieldLength: fieldLength) * TermMatcher.slack
+        return weight.bound(frequency: UInt32(clamping: frequency), fieldLength: fieldLength) * TermMatcher.slack
     }
 
     /// The window ends at the first block end of any cursor; its bound sums every live
@@ -111,7 +111,7 @@ final class TermUnionMatcher: PositionedMatcher {
     private(set) var windowMinFieldLength: UInt32 = .max
 
     func maxScore() -> Float {
-        weight.score(frequency: windowMaxFrequency, fieldLength: windowMinFieldLength) * TermMatcher.slack
+        weight.bound(frequency: windowMaxFrequency, fieldLength: windowMinFieldLength) * TermMatcher.slack
     }
 
     /// The active cursors' positions merged in order; no allocation once the buffers have grown.

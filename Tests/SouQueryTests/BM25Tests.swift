@@ -89,6 +89,18 @@ import Testing
     /// The repro of the summed-df bug: `中` occurs only in x1, yet its expansion has three terms
     /// (中文 中国 中心); x5's `中́` (with a combining mark) is not `中`. df(中) must be 1, so
     /// x1 gets the larger idf and ranks first.
+    /// A bound for an ended list (frequency 0) is 0, not 0/0 when k1 = 0: a NaN bound never
+    /// compares below the k-th score, so it would stop every window from being skipped.
+    @Test func boundOfNoFrequencyIsZeroForEveryK1() {
+        for k1: Float in [0, 1.2, 1000] {
+            for b: Float in [0, 0.75, 1] {
+                let weight = BM25Weight(idf: 2, boost: 1, averageLength: 10, parameters: .init(k1: k1, b: b))
+                #expect(weight.bound(frequency: 0, fieldLength: .max) == 0)
+                #expect(weight.bound(frequency: 3, fieldLength: 7) == weight.score(frequency: 3, fieldLength: 7))
+            }
+        }
+    }
+
     @Test func loneCharacterDfCountsDocumentsNotTerms() throws {
         let documents = [
             ("x1", "中文中国中心"), ("x2", "山水"), ("x3", "山河"), ("x4", "木"), ("x5", "中\u{301}文"),

@@ -79,6 +79,47 @@ import Testing
         #expect(snippet.hasPrefix("…") && snippet.hasSuffix("…"))
     }
 
+    /// A match the byte scan cannot see, before a candidate that is no match, is still found:
+    /// the bytes skipped on the way to the candidate are analyzed when no candidate matches.
+    @Test func bytesBeforeAFalseCandidateAreAnalyzedToo() throws {
+        let filler = String(repeating: "这是一个很长的句子，没有要找的词。", count: 400)
+        let text = "Die Straße ist lang. " + filler + " Strassenbahn fährt. " + filler
+        let builder = SnippetBuilder(
+            query: try QueryParser().parse("strasse"),
+            analyzer: Analyzer(),
+            highlight: .init(open: "[", close: "]"),
+            length: 60
+        )
+        let snippet = try builder.snippet(for: Document(id: "x", fields: [.init(name: "body", value: text)]))
+        #expect(snippet.contains("[Straße]"), "\(snippet)")
+    }
+
+    /// Every byte of the field is analyzed at most once, whatever the candidates: the regions
+    /// tried are disjoint and never leave a byte before a region unvisited when nothing matches.
+    @Test func regionsAreDisjointAndCoverTheFieldWhenNothingMatches() {
+        let words = ["alpha", "beta", "gamma", "中文", "字"]
+        var random = SplitMix64(seed: 0x5E6105)
+        for round in 0..<50 {
+            let text = Array(
+                (0..<(2_000 + Int(random.next() % 8_000))).map { _ in words[Int(random.next() % 5)] }
+                    .joined(separator: random.next() % 2 == 0 ? " " : "").utf8
+            )
+            let needles = [Array("beta".utf8), Array("中文".utf8), Array("zzz".utf8)]
+            var regions: [Range<Int>] = []
+            SnippetRegion.forEach(in: text, needles: needles, size: 2_048) { region in
+                regions.append(region.range)
+                return false
+            }
+            let sorted = regions.sorted { $0.lowerBound < $1.lowerBound }
+            #expect(sorted.first?.lowerBound == 0, "round \(round)")
+            #expect(sorted.last?.upperBound == text.count, "round \(round)")
+            for index in 1..<sorted.count {
+                #expect(sorted[index - 1].upperBound == sorted[index].lowerBound, "round \(round): gap or overlap")
+            }
+            #expect(regions.allSatisfy { !$0.isEmpty })
+        }
+    }
+
     /// Cuts never fall inside a word, and between CJK characters only between two ideographs.
     @Test func cutsKeepWordsWhole() {
         let text = Array("abc def,中文字 x\u{301}y".utf8)
