@@ -25,6 +25,15 @@ protocol Matcher: AnyObject {
     func advanceShallow(to target: UInt32) -> UInt32
     /// An upper bound of the score of any document in the window of the last `advanceShallow`.
     func maxScore() -> Float
+    /// Moves past `current` (the current document) to the next document that can score
+    /// above `threshold`, or at least to the next one past `windowEnd` (the window of the
+    /// last `advanceShallow`, whose bounds it may use). `next()` unless the matcher can
+    /// rule documents out (a disjunction: MaxScore).
+    func nextCompetitive(after current: UInt32, threshold: Float, windowEnd: UInt32) -> UInt32
+}
+
+extension Matcher {
+    func nextCompetitive(after current: UInt32, threshold: Float, windowEnd: UInt32) -> UInt32 { next() }
 }
 
 let noMoreDocs = PostingsCursor.noMoreDocs

@@ -199,7 +199,7 @@ public struct Searcher: Sendable {
                         if bound <= threshold { break }
                     }
                 }
-                doc = matcher.next()
+                doc = matcher.nextCompetitive(after: doc, threshold: threshold, windowEnd: windowEnd)
             }
             if doc == noMoreDocs { break }
             // Past the window (check the next one's bound first), or the rest of this one is beaten.

@@ -198,6 +198,22 @@ import Testing
             exactVisits += exact.visitedDocuments
         }
         print("mid-frequency terms: skimming visited", skimmedVisits, "of", exactVisits)
+        // Disjunctions of a frequent and a rarer term (block-max MaxScore): the same hits, and
+        // documents that only the low-bound term holds are passed over once the page is full.
+        var orVisits = 0
+        var orMatches = 0
+        for (frequent, rare) in [(3, 400), (5, 900), (8, 1_500), (12, 2_500), (20, 2_900)] {
+            let query = "\(vocabulary[frequent]) OR \(vocabulary[rare])"
+            let skimmed = try searcher.search(query, options: .init(limit: 5, snippets: false, totalThreshold: 0))
+            var exhaustive = SearchOptions(limit: 5, snippets: false, totalThreshold: nil)
+            exhaustive.pruning = false
+            let exact = try searcher.search(query, options: exhaustive)
+            #expect(skimmed.hits == exact.hits, "\(query)")
+            orVisits += skimmed.visitedDocuments
+            orMatches += exact.total
+        }
+        print("disjunctions: skimming visited", orVisits, "of", orMatches, "matches")
+        #expect(orVisits < orMatches)
         // 70 % here (23 blocks a term); the share skipped grows with the length of the list.
         #expect(skimmedVisits * 4 < exactVisits * 3, "skimming skips at least a quarter of the matches")
     }
