@@ -35,6 +35,18 @@ struct QueryLeaf: Sendable, Hashable {
         }
     }
 
+    /// The leaf a term, phrase or prefix node stands for; nil for AND, OR and NOT.
+    init?(_ query: Query, analyzer: Analyzer) {
+        switch query {
+        case .term(let field, let text), .phrase(let field, let text):
+            self.init(field: field, text: text, analyzer: analyzer)
+        case .prefix(let field, let text):
+            self.init(field: field, prefix: text, analyzer: analyzer)
+        case .and, .or, .not:
+            return nil
+        }
+    }
+
     /// True when the text analyzed to nothing (only punctuation): such a leaf matches nothing.
     var isEmpty: Bool { slots.isEmpty }
 }

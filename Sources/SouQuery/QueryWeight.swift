@@ -53,11 +53,10 @@ final class QueryWeight {
             allFields: Set(terms.snapshot.segments.flatMap { $0.reader.meta.fieldNames }).sorted()
         )
         func node(_ query: Query, scored: Bool) throws -> Node {
+            if let leaf = QueryLeaf(query, analyzer: analyzer) { return .leaf(try statistics.weigh(leaf, scored)) }
             switch query {
-            case .term(let field, let text), .phrase(let field, let text):
-                return .leaf(try statistics.weigh(QueryLeaf(field: field, text: text, analyzer: analyzer), scored))
-            case .prefix(let field, let text):
-                return .leaf(try statistics.weigh(QueryLeaf(field: field, prefix: text, analyzer: analyzer), scored))
+            case .term, .phrase, .prefix:
+                preconditionFailure("a leaf")
             case .or(let children):
                 return .or(try children.map { try node($0, scored: scored) })
             case .and(let children):

@@ -48,70 +48,38 @@ public struct Searcher: Sendable {
         let weight = try makeWeight(query, deadline, scoring: wanted > 0)
         var collector = TopKCollector(capacity: wanted)
         var counter = MatchCounter(threshold: options.totalThreshold)
-        var scored = 0
-        var visited = 0
+        var tally = Tally()
         // Past the threshold with a full page, only documents that can enter the top k matter:
         // the rest of the search skims (see `skim`); with no page at all it is over.
-        var skimming = false
+        var pastThreshold = false
         for segment in snapshot.segments.indices {
             let view = snapshot.segments[segment]
             let matcher = try weight.scorer(segment: segment)
             var doc = matcher.doc
             // A single-slot leaf's matches are counted without visiting them (a merge of doc
-            // ids at most): this segment is skimmed from its first document.
-            if let known = try weight.knownMatchCount(segment: segment) {
-                counter.add(known: known)
-                if wanted > 0 && !options.pruning {
-                    // Exhaustive (to check that pruning changes nothing): score every match.
-                    while doc != noMoreDocs {
-                        if deadline.tick() { break }
-                        visited += 1
-                        if !view.isDeleted(doc) {
-                            scored += 1
-                            collector.offer(.init(score: matcher.score(), segment: segment, doc: doc))
-                        }
-                        doc = matcher.next()
-                    }
-                } else if wanted > 0 && doc != noMoreDocs {
-                    let (skimScored, skimVisited) = skim(
-                        matcher,
-                        segment: segment,
-                        from: doc,
-                        into: &collector,
-                        deadline: deadline
-                    )
-                    scored += skimScored
-                    visited += skimVisited
-                }
-                try deadline.throwIfExpired()
-                continue
-            }
+            // ids at most): with pruning, this segment is skimmed from its first document.
+            let known = try weight.knownMatchCount(segment: segment)
+            if let known { counter.add(known: known) }
+            var skimming = options.pruning && (known != nil || pastThreshold)
             while !skimming && doc != noMoreDocs {
                 if deadline.tick() { break }
-                visited += 1
+                tally.visited += 1
                 if !view.isDeleted(doc) {
-                    counter.add()
+                    if known == nil { counter.add() }
                     if wanted > 0
                         && (!collector.isFull || !options.pruning || matcher.scoreUpperBound() > collector.threshold)
                     {
-                        scored += 1
+                        tally.scored += 1
                         collector.offer(.init(score: matcher.score(), segment: segment, doc: doc))
                     }
                 }
-                skimming = options.pruning && !counter.isExact && collector.isFull
+                pastThreshold = options.pruning && !counter.isExact && collector.isFull
+                skimming = pastThreshold
                 doc = matcher.next()
             }
-            if skimming {
-                if wanted == 0 { break }
-                let (skimScored, skimVisited) = skim(
-                    matcher,
-                    segment: segment,
-                    from: doc,
-                    into: &collector,
-                    deadline: deadline
-                )
-                scored += skimScored
-                visited += skimVisited
+            if pastThreshold && wanted == 0 { break }
+            if skimming && wanted > 0 && doc != noMoreDocs {
+                skim(matcher, segment: segment, from: doc, into: &collector, tally: &tally, deadline: deadline)
             }
             try deadline.throwIfExpired()
         }
@@ -151,8 +119,8 @@ public struct Searcher: Sendable {
             total: counter.total,
             totalIsExact: counter.isExact,
             hits: hits,
-            scoredDocuments: scored,
-            visitedDocuments: visited
+            scoredDocuments: tally.scored,
+            visitedDocuments: tally.visited
         )
     }
 
@@ -162,17 +130,16 @@ public struct Searcher: Sendable {
     /// are never decoded; otherwise moves to the next match and scores it if its own bound
     /// can. Ties never enter (documents arrive in order), hence `≤` skips.
     ///
-    /// - Returns: how many documents were scored and how many the matcher stood on.
+    /// Adds the documents it scored and stood on to `tally`.
     private func skim(
         _ matcher: any Matcher,
         segment: Int,
         from start: UInt32,
         into collector: inout TopKCollector,
+        tally: inout Tally,
         deadline: QueryDeadline
-    ) -> (scored: Int, visited: Int) {
+    ) {
         let view = snapshot.segments[segment]
-        var scored = 0
-        var visited = 0
         var target = start
         while target != noMoreDocs {
             if deadline.tick() { break }
@@ -190,9 +157,9 @@ public struct Searcher: Sendable {
             var doc = matcher.advance(to: target)
             while doc <= windowEnd && doc != noMoreDocs {
                 if deadline.tick() { break }
-                visited += 1
+                tally.visited += 1
                 if !view.isDeleted(doc) && matcher.scoreUpperBound() > threshold {
-                    scored += 1
+                    tally.scored += 1
                     collector.offer(.init(score: matcher.score(), segment: segment, doc: doc))
                     if collector.isFull {
                         threshold = collector.threshold
@@ -205,7 +172,6 @@ public struct Searcher: Sendable {
             // Past the window (check the next one's bound first), or the rest of this one is beaten.
             target = doc <= windowEnd ? (windowEnd == noMoreDocs ? noMoreDocs : windowEnd + 1) : doc
         }
-        return (scored, visited)
     }
 
     /// The exact number of live documents matching `text`, without scoring.
@@ -249,15 +215,11 @@ public struct Searcher: Sendable {
         // Dictionary lookups are cheap, but not free: a query that needs many is not cheap.
         var lookups = 0
         func visit(_ query: Query) -> Bool {
+            if let leaf = QueryLeaf(query, analyzer: analyzer) { return visit(leaf) }
             switch query {
-            case .term(let field, let text), .phrase(let field, let text):
-                return visit(QueryLeaf(field: field, text: text, analyzer: analyzer))
-            case .prefix(let field, let text):
-                return visit(QueryLeaf(field: field, prefix: text, analyzer: analyzer))
-            case .and(let children), .or(let children):
-                return children.allSatisfy(visit)
-            case .not(let child):
-                return visit(child)
+            case .term, .phrase, .prefix: return true  // a leaf, visited above
+            case .and(let children), .or(let children): return children.allSatisfy(visit)
+            case .not(let child): return visit(child)
             }
         }
         func visit(_ leaf: QueryLeaf) -> Bool {
@@ -314,6 +276,12 @@ public struct Searcher: Sendable {
         if names.contains("*") { return document.fields }
         return document.fields.filter { names.contains($0.name) }
     }
+}
+
+/// Documents a search scored and stood on (`SearchResult.scoredDocuments`, `visitedDocuments`).
+struct Tally {
+    var scored = 0
+    var visited = 0
 }
 
 /// Counts visited matches exactly up to a threshold; past it the count stops there, a lower

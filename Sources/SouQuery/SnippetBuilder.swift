@@ -26,11 +26,13 @@ struct SnippetBuilder {
     }
 
     private static func collectPositiveLeaves(_ query: Query, analyzer: Analyzer, into leaves: inout [QueryLeaf]) {
+        if let leaf = QueryLeaf(query, analyzer: analyzer) {
+            leaves.append(leaf)
+            return
+        }
         switch query {
-        case .term(let field, let text), .phrase(let field, let text):
-            leaves.append(QueryLeaf(field: field, text: text, analyzer: analyzer))
-        case .prefix(let field, let text):
-            leaves.append(QueryLeaf(field: field, prefix: text, analyzer: analyzer))
+        case .term, .phrase, .prefix:
+            break  // a leaf, appended above
         case .and(let children), .or(let children):
             for child in children { collectPositiveLeaves(child, analyzer: analyzer, into: &leaves) }
         case .not:
