@@ -28,7 +28,11 @@ enum SystemCalls {
     static func fileIdentity(_ path: String) -> FileIdentity? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
-        return FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+        return FileIdentity(
+            device: UInt64(info.st_dev),
+            inode: UInt64(info.st_ino),
+            changed: Int64(info.st_ctim.tv_sec) &* 1_000_000_000 &+ Int64(info.st_ctim.tv_nsec)
+        )
     }
 
     static func fileExists(_ path: String) -> Bool {
@@ -104,4 +108,7 @@ enum SystemCalls {
 struct FileIdentity: Sendable, Equatable {
     var device: UInt64
     var inode: UInt64
+    /// Status-change time in nanoseconds: a file created after another was deleted can get
+    /// its inode number, but not its creation moment.
+    var changed: Int64
 }
