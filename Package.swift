@@ -82,7 +82,10 @@ let package = Package(
         ),
         .testTarget(name: "SouAnalysisTests", dependencies: ["SouAnalysis", "SouTestSupport"]),
         .testTarget(name: "SouFormatTests", dependencies: ["SouDocument", "SouFormat", "SouTestSupport"]),
-        .testTarget(name: "SouIndexTests", dependencies: ["SouDocument", "SouFormat", "SouIndex", "SouTestSupport"]),
+        .testTarget(
+            name: "SouIndexTests",
+            dependencies: ["SouDocument", "SouFormat", "SouIndex", "SouRandom", "SouTestSupport"]
+        ),
         .testTarget(
             name: "SouQueryTests",
             dependencies: ["SouAnalysis", "SouDocument", "SouFormat", "SouIndex", "SouQuery", "SouTestSupport"]

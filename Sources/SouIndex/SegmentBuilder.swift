@@ -8,34 +8,22 @@ import SouFormat
 /// unique within one builder), then `write(to:name:)` once. Analysis happens in `add`,
 /// so `write` only sorts terms and encodes.
 public struct SegmentBuilder {
-    /// The postings of one term, gathered in doc-ID order.
-    private struct PendingPostings {
-        var docIDs: [UInt32] = []
-        var fieldLengths: [UInt32] = []
-        /// `positions[positionEnds[i-1]..<positionEnds[i]]` are the positions in `docIDs[i]`.
-        var positionEnds: [UInt32] = []
-        var positions: [UInt32] = []
-    }
-
-    private let analyzer: Analyzer
+    private var tokens = TokenStream()
+    private var inverter = PostingsInverter()
     private var fieldNumbers: [String: UInt8] = [:]
     private var fieldNames: [String] = []
     private var fieldStatistics: [FieldStatistics] = []
-    private var termSlots: [[UInt8]: Int] = [:]
-    private var pending: [PendingPostings] = []
-    private var lengths: [[UInt32]] = []
+    /// `fieldLengths[field][doc]`: the field's length in positions (0 if absent).
+    private var fieldLengths: [[UInt32]] = []
     private var documents: [Document] = []
-    public private(set) var estimatedBytes = 0
-    /// Reused across calls so that `add` allocates only for new terms, not per token:
-    /// the key being looked up, and the slots one field's tokens touched.
-    private var keyScratch: [UInt8] = []
-    private var touched: [Int] = []
+    private var documentBytes = 0
 
-    public init(analyzer: Analyzer = Analyzer()) {
-        self.analyzer = analyzer
-    }
+    public init() {}
 
     public var documentCount: Int { documents.count }
+
+    /// Memory held by the builder, roughly: the inverted postings and the buffered documents.
+    public var estimatedBytes: Int { inverter.allocatedBytes + documentBytes + fieldNames.count * documents.count * 4 }
 
     /// Analyzes and buffers one document.
     /// - Throws: `IndexError.invalidDocument` if it breaks `DocumentRules` or the segment
@@ -43,49 +31,27 @@ public struct SegmentBuilder {
     public mutating func add(_ document: Document) throws {
         if let violation = DocumentRules.violation(in: document) { throw IndexError.invalidDocument(violation) }
         let docID = UInt32(documents.count)
-        var docLengths = [UInt32](repeating: 0, count: fieldNames.count)
+        for field in 0..<fieldLengths.count { fieldLengths[field].append(0) }
         for field in document.fields {
             let number = try fieldNumber(for: field.name)
-            while docLengths.count <= Int(number) { docLengths.append(0) }
-            let tokens = analyzer.tokens(field.value)
-            var length: UInt32 = 0
-            touched.removeAll(keepingCapacity: true)
-            // Tokens come in position order, so each term's positions arrive ascending; a term's
-            // first token in this document opens its posting (keys are per field, so a slot
-            // sees this document in one field only).
-            for token in tokens {
-                let slot = slot(field: number, term: token.term)
-                let position = UInt32(token.position)
-                let postings = pending[slot].docIDs.count
-                if postings == 0 || pending[slot].docIDs[postings - 1] != docID {
-                    pending[slot].docIDs.append(docID)
-                    pending[slot].fieldLengths.append(0)  // the field's length is known at the end
-                    pending[slot].positionEnds.append(0)
-                    touched.append(slot)
-                }
-                pending[slot].positions.append(position)
-                pending[slot].positionEnds[pending[slot].positionEnds.count - 1] = UInt32(pending[slot].positions.count)
-                length = max(length, position + 1)
+            // Tokens come in position order, so each term's positions arrive ascending; keys
+            // are per field, so a term sees this document in one field only.
+            let length = tokens.forEachToken(in: field.value) { token in
+                inverter.add(field: number, term: token.term, docID: docID, position: UInt32(token.position))
             }
-            for index in 0..<touched.count {
-                let slot = touched[index]
-                pending[slot].fieldLengths[pending[slot].fieldLengths.count - 1] = length
-            }
-            docLengths[Int(number)] = length
+            inverter.finishField()
+            fieldLengths[Int(number)][Int(docID)] = UInt32(length)
             if length > 0 {
                 fieldStatistics[Int(number)].totalLength += UInt64(length)
                 fieldStatistics[Int(number)].documentCount += 1
             }
-            estimatedBytes += field.value.utf8.count * 3 + tokens.count * 8
+            documentBytes += field.name.utf8.count + field.value.utf8.count + 32
         }
-        let idSlot = slot(field: SegmentMeta.idFieldNumber, term: document.id)
-        pending[idSlot].docIDs.append(docID)
-        pending[idSlot].fieldLengths.append(1)
-        pending[idSlot].positions.append(0)
-        pending[idSlot].positionEnds.append(UInt32(pending[idSlot].positions.count))
-        lengths.append(docLengths)
+        var id = document.id
+        id.withUTF8 { inverter.add(field: SegmentMeta.idFieldNumber, term: $0, docID: docID, position: 0) }
+        inverter.finishField()
         documents.append(document)
-        estimatedBytes += document.id.utf8.count + 64
+        documentBytes += document.id.utf8.count + 64
     }
 
     private mutating func fieldNumber(for name: String) throws -> UInt8 {
@@ -99,20 +65,8 @@ public struct SegmentBuilder {
         fieldNumbers[name] = number
         fieldNames.append(name)
         fieldStatistics.append(FieldStatistics())
+        fieldLengths.append([UInt32](repeating: 0, count: documents.count + 1))
         return number
-    }
-
-    /// The slot of term `term` of field `field`, created (with empty postings) if new.
-    private mutating func slot(field: UInt8, term: String) -> Int {
-        keyScratch.removeAll(keepingCapacity: true)
-        keyScratch.append(field)
-        keyScratch.append(contentsOf: term.utf8)
-        if let existing = termSlots[keyScratch] { return existing }
-        let slot = pending.count
-        termSlots[keyScratch] = slot
-        pending.append(PendingPostings())
-        estimatedBytes += keyScratch.count + 96
-        return slot
     }
 
     /// Writes the segment's files `<name>.*` into `directory` and fsyncs each (not the directory).
@@ -158,23 +112,17 @@ public struct SegmentBuilder {
     func encode() throws -> [(SegmentFile, [UInt8])] {
         var postings = PostingsWriter()
         var dictionary = TermDictionaryWriter()
-        let order = termSlots.sorted { Self.precedes($0.key, $1.key) }
-        for (key, slot) in order {
-            let entry = pending[slot]
+        var positions: [UInt32] = []
+        try inverter.forEachTermInOrder { key, reader in
+            let field = Int(key[0])
             postings.startTerm()
-            var start = 0
-            entry.positions.withUnsafeBufferPointer { allPositions in
-                for index in entry.docIDs.indices {
-                    let end = Int(entry.positionEnds[index])
-                    postings.add(
-                        docID: entry.docIDs[index],
-                        positions: UnsafeBufferPointer(rebasing: allPositions[start..<end]),
-                        fieldLength: entry.fieldLengths[index]
-                    )
-                    start = end
+            while let docID = reader.next(positions: &positions) {
+                let fieldLength = field == Int(SegmentMeta.idFieldNumber) ? 1 : fieldLengths[field][Int(docID)]
+                positions.withUnsafeBufferPointer {
+                    postings.add(docID: docID, positions: $0, fieldLength: fieldLength)
                 }
             }
-            try dictionary.add(key, postings.finishTerm())
+            try dictionary.add(Array(key), postings.finishTerm())
         }
         let (postingsImage, positionsImage) = postings.finish()
 
@@ -182,8 +130,9 @@ public struct SegmentBuilder {
         for document in documents { try stored.add(document) }
 
         var norms = FieldNormsWriter(fieldCount: fieldNames.count)
-        for var docLengths in lengths {
-            while docLengths.count < fieldNames.count { docLengths.append(0) }
+        var docLengths = [UInt32](repeating: 0, count: fieldNames.count)
+        for doc in documents.indices {
+            for field in fieldLengths.indices { docLengths[field] = fieldLengths[field][doc] }
             norms.add(lengths: docLengths)
         }
 
