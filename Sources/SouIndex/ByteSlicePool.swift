@@ -20,8 +20,10 @@ final class ByteSlicePool {
         var level: UInt8
     }
 
-    private var blocks: [UnsafeMutablePointer<UInt8>] = []
-    private var used = ByteSlicePool.blockSize
+    // Unchecked: the pool is confined to one builder on one thread, and a dynamic exclusivity
+    // check per byte written cost more than the write.
+    @exclusivity(unchecked) private var blocks: [UnsafeMutablePointer<UInt8>] = []
+    @exclusivity(unchecked) private var used = ByteSlicePool.blockSize
 
     /// Bytes of memory held.
     var allocatedBytes: Int { blocks.count * Self.blockSize }

@@ -1,61 +1,75 @@
 /// The dictionary of a segment being built: dictionary key (field number byte + term bytes)
 /// → dense term id, like Lucene's `BytesRefHash`. Keys live back to back in one byte slab;
-/// the table is open addressing with linear probing over term ids. A lookup of a known term
-/// hashes and compares bytes and allocates nothing; a new term appends to the slab.
+/// the table is open addressing with linear probing over 16-byte slots that hold the key's
+/// hash, its id and its *prefix* (first 7 bytes and length): a key of at most 7 bytes (a
+/// CJK bigram is 1 + 6) is compared in the slot alone, so a lookup costs one cache miss, not
+/// three. A lookup of a known term allocates nothing; a new term appends to the slab.
 struct TermTable {
-    private var slots: [Int32]
+    private struct Slot {
+        /// `Slot.prefix(field:term:)`; never 0 for a used slot (the length byte is ≥ 1).
+        var prefix: UInt64 = 0
+        var hash: UInt32 = 0
+        var id: UInt32 = 0
+    }
+
+    private var slots: [Slot]
     private var mask: Int
-    private var hashes: [UInt32] = []
-    private var starts: [UInt32] = []
-    private var lengths: [UInt16] = []
+    /// Per id: the key's slab offset << 16 | its length.
+    private var keys: [UInt64] = []
     private var slab: [UInt8] = []
 
     init(capacity: Int = 1 << 12) {
         var size = 16
         while size < capacity { size *= 2 }
-        slots = [Int32](repeating: -1, count: size)
+        slots = [Slot](repeating: Slot(), count: size)
         mask = size - 1
     }
 
     /// Number of distinct keys.
-    var count: Int { starts.count }
+    var count: Int { keys.count }
 
     /// Bytes held by the table (slab, arrays).
-    var allocatedBytes: Int { slab.capacity + slots.count * 4 + starts.capacity * 10 }
+    var allocatedBytes: Int { slab.capacity + slots.count * MemoryLayout<Slot>.stride + keys.capacity * 8 }
 
     /// The id of key `field` + `term`, adding it if new.
     /// - Returns: the id and whether the key was added by this call.
     @inline(__always)
     mutating func id(field: UInt8, term: UnsafeBufferPointer<UInt8>) -> (id: Int, isNew: Bool) {
         let hash = Self.hash(field: field, term: term)
+        let prefix = Self.prefix(field: field, term: term)
         var index = Int(hash) & mask
         while true {
-            let candidate = Int(slots[index])
-            if candidate < 0 { break }
-            if hashes[candidate] == hash && matches(candidate, field: field, term: term) {
-                return (candidate, false)
+            let slot = slots[index]
+            if slot.prefix == 0 { break }
+            if slot.hash == hash && slot.prefix == prefix && (term.count < 7 || matches(Int(slot.id), term: term)) {
+                return (Int(slot.id), false)
             }
             index = (index + 1) & mask
         }
-        let id = starts.count
+        let id = keys.count
         precondition(term.count < Int(UInt16.max), "term too long")
-        precondition(slab.count <= Int(UInt32.max) - term.count - 1, "term slab is full (4 GiB)")
-        slots[index] = Int32(id)
-        hashes.append(hash)
-        starts.append(UInt32(slab.count))
-        lengths.append(UInt16(term.count + 1))
+        precondition(id < Int(UInt32.max), "too many terms")
+        slots[index] = Slot(prefix: prefix, hash: hash, id: UInt32(id))
+        keys.append(UInt64(slab.count) << 16 | UInt64(term.count + 1))
         slab.append(field)
         slab.append(contentsOf: term)
-        if starts.count * 2 > slots.count { grow() }
+        if keys.count * 2 > slots.count { grow() }
         return (id, true)
+    }
+
+    /// The key's first 7 bytes (little-endian, zero-padded) and its length (capped at 255)
+    /// in the top byte.
+    @inline(__always)
+    private static func prefix(field: UInt8, term: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var prefix = UInt64(field)
+        for index in 0..<min(term.count, 6) { prefix |= UInt64(term[index]) << (8 * (index + 1)) }
+        return prefix | UInt64(min(term.count + 1, 255)) << 56
     }
 
     /// Calls `body` with the key (field byte + term bytes) of term `id`.
     func withKey<R>(_ id: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        let start = Int(starts[id])
-        return try slab.withUnsafeBufferPointer {
-            try body(UnsafeBufferPointer(rebasing: $0[start..<start + Int(lengths[id])]))
-        }
+        let (start, length) = key(id)
+        return try slab.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[start..<start + length])) }
     }
 
     /// Term ids in unsigned byte order of their keys (memcmp, then the shorter first): the
@@ -65,10 +79,8 @@ struct TermTable {
         slab.withUnsafeBufferPointer { slab in
             let base = slab.baseAddress!
             ids.sort { a, b in
-                let aStart = Int(starts[Int(a)])
-                let bStart = Int(starts[Int(b)])
-                let aLength = Int(lengths[Int(a)])
-                let bLength = Int(lengths[Int(b)])
+                let (aStart, aLength) = key(Int(a))
+                let (bStart, bLength) = key(Int(b))
                 let order = memcmp(base + aStart, base + bStart, min(aLength, bLength))
                 return order != 0 ? order < 0 : aLength < bLength
             }
@@ -76,25 +88,30 @@ struct TermTable {
         return ids
     }
 
+    /// Whether term `id`'s bytes equal `term` (the field byte and length are known to match).
     @inline(__always)
-    private func matches(_ id: Int, field: UInt8, term: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard Int(lengths[id]) == term.count + 1 else { return false }
-        let start = Int(starts[id])
+    private func matches(_ id: Int, term: UnsafeBufferPointer<UInt8>) -> Bool {
+        let (start, length) = key(id)
+        guard length == term.count + 1 else { return false }
         return slab.withUnsafeBufferPointer { slab in
-            guard slab[start] == field else { return false }
-            guard let bytes = term.baseAddress else { return true }
-            return memcmp(slab.baseAddress! + start + 1, bytes, term.count) == 0
+            memcmp(slab.baseAddress! + start + 1, term.baseAddress!, term.count) == 0
         }
+    }
+
+    @inline(__always)
+    private func key(_ id: Int) -> (start: Int, length: Int) {
+        let entry = keys[id]
+        return (Int(truncatingIfNeeded: entry >> 16), Int(truncatingIfNeeded: entry & 0xFFFF))
     }
 
     private mutating func grow() {
         let size = slots.count * 2
-        var grown = [Int32](repeating: -1, count: size)
+        var grown = [Slot](repeating: Slot(), count: size)
         let newMask = size - 1
-        for id in 0..<starts.count {
-            var index = Int(hashes[id]) & newMask
-            while grown[index] >= 0 { index = (index + 1) & newMask }
-            grown[index] = Int32(id)
+        for slot in slots where slot.prefix != 0 {
+            var index = Int(slot.hash) & newMask
+            while grown[index].prefix != 0 { index = (index + 1) & newMask }
+            grown[index] = slot
         }
         slots = grown
         mask = newMask

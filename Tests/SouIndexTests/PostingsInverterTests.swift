@@ -36,10 +36,11 @@ import Testing
         var table = TermTable(capacity: 16)
         var random = SplitMix64(seed: 11)
         var ids: [[UInt8]: Int] = [:]
-        for _ in 0..<20_000 {
+        for _ in 0..<40_000 {
             let field = UInt8(random.next() % 3)
-            let length = Int(random.next() % 4)
-            let term = (0..<length).map { _ in UInt8(random.next() % 5) }
+            // Keys of 1–10 bytes over {0, 1, 2}: short ones compare in the slot, long ones in the slab.
+            let length = Int(random.next() % 10)
+            let term = (0..<length).map { _ in UInt8(random.next() % 3) }
             let key = [field] + term
             let (id, isNew) = term.withUnsafeBufferPointer { table.id(field: field, term: $0) }
             if let known = ids[key] {
