@@ -17,7 +17,7 @@ import Darwin
 ///   (closing or dropping an index cancels its merges and waits only for those).
 enum BlockingIO {
     /// How many cores this process may use.
-    static let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    static let cores = SystemCalls.activeProcessors
 
     /// Refresh and commit writes, recovery, catalog file work.
     static let foreground = DedicatedThreads(name: "sou.io", threadCount: max(2, cores))

@@ -25,6 +25,12 @@ public struct IndexOptions: Sendable {
     public var maxBufferedDocuments: Int
     /// Buffered bytes (estimated) that force a refresh before the interval ends.
     public var maxBufferedBytes: Int
+    /// Threads that build the segments of one commit: a commit of at least
+    /// `SegmentPartition.minimumBytes` per thread splits its documents into that many
+    /// segments, built at once. Default: the processors this process may use.
+    public var indexingThreads: Int
+    /// The least bytes per part of a split commit (tests lower it to split small commits).
+    var minimumPartBytes = SegmentPartition.minimumBytes
     /// Receives warnings worth an operator's attention (a torn WAL tail that was ignored,
     /// a merge that failed). Defaults to standard error.
     public var warningHandler: @Sendable (String) -> Void
@@ -35,6 +41,7 @@ public struct IndexOptions: Sendable {
     ///   - mergePolicy: tiered merge settings.
     ///   - maxBufferedDocuments: documents buffered before a refresh is forced; default 10 000.
     ///   - maxBufferedBytes: bytes buffered before a refresh is forced; default 64 MiB.
+    ///   - indexingThreads: threads that build one commit's segments; default the active processors.
     ///   - warningHandler: where warnings go; default standard error.
     public init(
         durability: DurabilityPolicy = .always,
@@ -42,6 +49,7 @@ public struct IndexOptions: Sendable {
         mergePolicy: TieredMergePolicy.Settings = .init(),
         maxBufferedDocuments: Int = 10_000,
         maxBufferedBytes: Int = 64 << 20,
+        indexingThreads: Int = IndexOptions.activeProcessors,
         warningHandler: @escaping @Sendable (String) -> Void = IndexOptions.printWarning
     ) {
         self.durability = durability
@@ -49,8 +57,12 @@ public struct IndexOptions: Sendable {
         self.mergePolicy = mergePolicy
         self.maxBufferedDocuments = maxBufferedDocuments
         self.maxBufferedBytes = maxBufferedBytes
+        self.indexingThreads = max(1, indexingThreads)
         self.warningHandler = warningHandler
     }
+
+    /// The processors this process may run on (its CPU affinity), at least 1.
+    public static var activeProcessors: Int { SystemCalls.activeProcessors }
 
     /// Writes `message` to standard error, one line.
     public static let printWarning: @Sendable (String) -> Void = { message in

@@ -5,8 +5,9 @@ extension IndexWriter {
     /// What a commit writes, captured on the actor and handed to a blocking-I/O thread.
     private struct CommitPlan: Sendable {
         var directory: String
-        var documents: [Document]
-        var segmentName: String?
+        /// The buffered documents, one part per new segment (parts are in arrival order).
+        var parts: [ArraySlice<Document>]
+        var segmentNames: [String]
         var deletionFiles: [(index: Int, file: String, bytes: [UInt8])]
         var manifest: Manifest
         var walPath: String
@@ -16,7 +17,7 @@ extension IndexWriter {
     }
 
     private struct CommitResult: Sendable {
-        var segment: (SegmentInfo, SegmentReader)?
+        var segments: [(SegmentInfo, SegmentReader)]
         var manifest: Manifest
         var wal: WALWriter
         /// The manifest was renamed into place but the directory fsync failed.
@@ -50,11 +51,15 @@ extension IndexWriter {
         next.checkpointSequence = lastSequence
         let walNumber = next.nextWALNumber
         next.nextWALNumber += 1
-        let documents = buffer.documents
-        var segmentName: String?
-        if !documents.isEmpty {
-            segmentName = "seg-\(nextSegmentNumber)"
-            nextSegmentNumber += 1
+        let parts = SegmentPartition.parts(
+            of: buffer.documents,
+            bytes: buffer.estimatedBytes,
+            threads: options.indexingThreads,
+            minimumBytes: options.minimumPartBytes
+        )
+        let segmentNames = parts.map { _ in
+            defer { nextSegmentNumber += 1 }
+            return "seg-\(nextSegmentNumber)"
         }
         next.nextSegmentNumber = nextSegmentNumber
         var deletionFiles: [(index: Int, file: String, bytes: [UInt8])] = []
@@ -74,8 +79,8 @@ extension IndexWriter {
         }
         let plan = CommitPlan(
             directory: directory,
-            documents: documents,
-            segmentName: segmentName,
+            parts: parts,
+            segmentNames: segmentNames,
             deletionFiles: deletionFiles,
             manifest: next,
             walPath: directory + "/" + WALFormat.fileName(walNumber),
@@ -106,10 +111,11 @@ extension IndexWriter {
             segments[index].dirty = false
             segments[index].view = nil
         }
-        if let (info, reader) = result.segment {
+        let newEntries = result.manifest.segments.suffix(result.segments.count)
+        for ((info, reader), entry) in zip(result.segments, newEntries) {
             segments.append(
                 LiveSegment(
-                    entry: result.manifest.segments.last!,
+                    entry: entry,
                     reader: reader,
                     deletions: DeletionBitmap(documentCount: info.documentCount),
                     dirty: false,
@@ -195,14 +201,9 @@ extension IndexWriter {
         var wal: WALWriter?
         do {
             var manifest = plan.manifest
-            var segment: (SegmentInfo, SegmentReader)?
-            if let name = plan.segmentName {
-                var builder = SegmentBuilder()
-                for document in plan.documents { try builder.add(document) }
-                let info = try builder.write(to: plan.directory, name: name)
-                written += info.files
-                let reader = try SegmentReader(directory: plan.directory, name: name)
-                segment = (info, reader)
+            let built = try SegmentPartition.build(plan.parts, names: plan.segmentNames, directory: plan.directory)
+            written += built.flatMap { $0.0.files }
+            for (info, _) in built {
                 manifest.segments.append(
                     Manifest.Segment(
                         name: info.name,
@@ -230,9 +231,9 @@ extension IndexWriter {
                 }
             } catch let error as DurableFile.ReplacedButNotSynced {
                 // The manifest on disk names every file written here: the commit is done.
-                return CommitResult(segment: segment, manifest: manifest, wal: log, unsynced: IndexError.wrap(error))
+                return CommitResult(segments: built, manifest: manifest, wal: log, unsynced: IndexError.wrap(error))
             }
-            return CommitResult(segment: segment, manifest: manifest, wal: log)
+            return CommitResult(segments: built, manifest: manifest, wal: log)
         } catch {
             for file in written { try? SystemCalls.removeFile(plan.directory + "/" + file) }
             if wal != nil { try? SystemCalls.removeFile(plan.walPath) }

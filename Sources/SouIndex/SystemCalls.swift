@@ -13,6 +13,26 @@ enum SystemCalls {
 
     static func closeFile(_ fd: Int32) { _ = close(fd) }
 
+    /// The processors this process may run on: its CPU affinity mask (`taskset`, container
+    /// cpusets; the `Cpus_allowed` line of /proc/self/status, as glibc hides
+    /// `sched_getaffinity` from Swift), else the online processors; at least 1.
+    static let activeProcessors: Int = {
+        let online = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        guard let file = fopen("/proc/self/status", "r") else { return online }
+        defer { fclose(file) }
+        var line: UnsafeMutablePointer<CChar>?
+        var capacity = 0
+        defer { free(line) }
+        while getline(&line, &capacity, file) > 0, let text = line.map({ String(cString: $0) }) {
+            guard text.hasPrefix("Cpus_allowed:") else { continue }
+            let allowed = text.dropFirst("Cpus_allowed:".count).reduce(0) { count, digit in
+                count + (digit.hexDigitValue?.nonzeroBitCount ?? 0)
+            }
+            return allowed > 0 ? min(allowed, online) : online
+        }
+        return online
+    }()
+
     /// The message for `code`, e.g. "No space left on device".
     static func errorMessage(_ code: Int32) -> String { String(cString: strerror(code)) }
 

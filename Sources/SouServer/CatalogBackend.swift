@@ -46,6 +46,8 @@ public final class CatalogBackend: SearchBackend {
             refreshInterval: .milliseconds(configuration.refreshIntervalMilliseconds),
             mergePolicy: configuration.mergeSettings,
             maxBufferedDocuments: configuration.maxBufferedDocuments,
+            indexingThreads: configuration.indexingThreads > 0
+                ? configuration.indexingThreads : IndexOptions.activeProcessors,
             warningHandler: warning
         )
         let parameters = BM25Parameters(k1: Float(configuration.bm25K1), b: Float(configuration.bm25B))

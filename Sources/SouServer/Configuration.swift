@@ -45,6 +45,9 @@ public struct Configuration: Sendable, Equatable {
     public var refreshIntervalMilliseconds: Int = Settings.refreshInterval.defaultValue
     /// `max_buffered_documents`: buffered documents that force a refresh.
     public var maxBufferedDocuments: Int = Settings.maxBufferedDocuments.defaultValue
+    /// `indexing_threads`: threads that build one refresh's segments (a large refresh is
+    /// split into that many segments); 0 means one per CPU core.
+    public var indexingThreads: Int = Settings.indexingThreads.defaultValue
     /// `shutdown_timeout_ms`: on SIGTERM, how long in-flight requests may take.
     public var shutdownTimeoutMilliseconds: Int = Settings.shutdownTimeout.defaultValue
     /// `bm25_k1`: BM25 term-frequency saturation.

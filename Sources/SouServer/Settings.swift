@@ -9,7 +9,8 @@ public enum Settings {
     public static let all: [any AnySetting] = [
         dataDirectory, socketPath, socketMode, logLevel, maxLineBytes, maxDocumentBytes, maxConnections,
         maxResults, totalThreshold, queryTimeout, searchThreads, writerUIDs, durability, batchInterval, refreshInterval,
-        maxBufferedDocuments, shutdownTimeout, mergeSegmentsPerTier, mergeMaxAtOnce, mergeFloorSegmentBytes,
+        maxBufferedDocuments, indexingThreads, shutdownTimeout, mergeSegmentsPerTier, mergeMaxAtOnce,
+        mergeFloorSegmentBytes,
         mergeMaxSegmentBytes, mergeDeletesPercentAllowed, mergeMaxConcurrent, bm25K1, bm25B,
     ]
 
@@ -153,6 +154,15 @@ public enum Settings {
         default: 10_000,
         range: .atLeast(1),
         help: "Buffered documents that force a refresh"
+    )
+    static let indexingThreads = Setting(
+        "indexing_threads",
+        \.indexingThreads,
+        type: .integer,
+        default: 0,
+        note: "one per CPU core",
+        range: SettingRange("must be 0...256 (0: one per core)") { (0...256).contains($0) },
+        help: "Threads that build one refresh's segments"
     )
     static let shutdownTimeout = Setting(
         "shutdown_timeout_ms",

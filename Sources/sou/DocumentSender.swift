@@ -3,13 +3,20 @@ import SouClient
 
 /// Sends `ADD` lines in pipelined batches and counts the replies.
 ///
-/// A batch of up to `batchSize` lines is written at once, then its replies are read, so
-/// the daemon can make the whole batch durable with one log write.
+/// A batch of up to `batchSize` lines is written at once, so that the daemon can make the
+/// whole batch durable with one log write. Up to `batchesInFlight` batches are written before
+/// the oldest one's replies are read: the daemon parses and logs the next batch while this
+/// side reads the replies of the last, instead of both waiting in turn. Replies come in
+/// request order on one connection, so each is matched to its line; replies are a few bytes
+/// per line, so the batches in flight cannot fill the socket's buffer in the other direction.
 struct DocumentSender {
     let connection: SouConnection
     var batchSize = 256
+    var batchesInFlight = 4
     var pending: [String] = []
     var pendingBytes = 0
+    /// Batches written whose replies are not read yet, oldest first, with their sizes in bytes.
+    var inFlight: [(lines: [String], bytes: Int)] = []
     var added = 0
     var failures: [String] = []
     var progress = Progress()
@@ -35,15 +42,32 @@ struct DocumentSender {
         progress.errors += 1
     }
 
-    /// Sends every queued document and reads their replies.
+    /// Sends the queued documents as one batch; reads replies while more than
+    /// `batchesInFlight` batches are unanswered.
     mutating func flush() throws {
-        guard !pending.isEmpty else { return }
-        do {
-            try connection.write(Array((pending.joined(separator: "\n") + "\n").utf8))
-        } catch {
-            throw CLIFailure.unreachable(error.description)
+        if !pending.isEmpty {
+            do {
+                try connection.write(Array((pending.joined(separator: "\n") + "\n").utf8))
+            } catch {
+                throw CLIFailure.unreachable(error.description)
+            }
+            inFlight.append((pending, pendingBytes))
+            pending = []
+            pendingBytes = 0
         }
-        for line in pending {
+        while inFlight.count > max(batchesInFlight, 1) { try readOldestReplies() }
+    }
+
+    /// Sends what is queued and reads every outstanding reply.
+    mutating func drain() throws {
+        try flush()
+        while !inFlight.isEmpty { try readOldestReplies() }
+    }
+
+    /// Reads the replies of the oldest batch in flight.
+    private mutating func readOldestReplies() throws {
+        let batch = inFlight.removeFirst()
+        for line in batch.lines {
             let response: ClientResponse
             do {
                 response = try connection.readResponse()
@@ -62,10 +86,8 @@ struct DocumentSender {
                 fail("\(id): \(reply["code"] as? String ?? "") \(reply["message"] as? String ?? "")")
             }
         }
-        progress.documents += pending.count
-        progress.bytes += pendingBytes
-        pending = []
-        pendingBytes = 0
+        progress.documents += batch.lines.count
+        progress.bytes += batch.bytes
         progress.update(total: expectedTotal)
     }
 
@@ -91,7 +113,7 @@ struct DocumentSender {
 
     /// Sends what is queued, then `COMMIT` when `commit`, and clears the progress line.
     mutating func complete(commit: Bool) throws {
-        try flush()
+        try drain()
         if commit { _ = try Reply.check(try Reply.call(connection, "COMMIT")) }
         progress.finish()
     }
