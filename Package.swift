@@ -81,7 +81,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SouAnalysisTests", dependencies: ["SouAnalysis", "SouTestSupport"]),
-        .testTarget(name: "SouFormatTests", dependencies: ["SouDocument", "SouFormat", "SouTestSupport"]),
+        .testTarget(name: "SouFormatTests", dependencies: ["SouDocument", "SouFormat", "SouRandom", "SouTestSupport"]),
         .testTarget(
             name: "SouIndexTests",
             dependencies: ["SouDocument", "SouFormat", "SouIndex", "SouRandom", "SouTestSupport"]

@@ -10,7 +10,7 @@ import SouDocument
 ///
 ///     body     := compressedBlock*  blockEntry[blockCount]  documentCount: u32  blockCount: u32  indexOffset: u64
 ///     rawBlock := (documentLength: varint  id: string  fieldCount: varint  (name: string  value: string)*)*
-public struct StoredFieldsWriter: Sendable {
+public struct StoredFieldsWriter {
     /// Uncompressed bytes per block before it is compressed: 16 KiB holds a few typical
     /// documents, compresses well, and inflates in tens of microseconds for one `GET`.
     public let blockSize: Int
@@ -21,6 +21,8 @@ public struct StoredFieldsWriter: Sendable {
     private var entries: [StoredFieldsLayout.BlockEntry] = []
     private var block = ByteWriter()
     private var scratch = ByteWriter()
+    /// One deflate stream for every block of the segment.
+    private let deflater: Deflater
     private var blockFirstDocID: UInt32 = 0
     private var documentCount: UInt32 = 0
 
@@ -31,6 +33,7 @@ public struct StoredFieldsWriter: Sendable {
         precondition(blockSize >= 1, "blockSize must be positive")
         self.blockSize = blockSize
         self.level = level
+        self.deflater = Deflater(level: level)
     }
 
     /// Number of documents added so far (the next document's ID).
@@ -70,7 +73,7 @@ public struct StoredFieldsWriter: Sendable {
         guard block.count <= Int(UInt32.max) else {
             throw FormatError.corrupt(file: "stored fields (writing)", reason: "block of \(block.count) bytes")
         }
-        let compressed = try Zlib.compress(block.bytes, level: level)
+        let compressed = try deflater.compress(block.bytes)
         guard compressed.count <= Int(UInt32.max) else {
             throw FormatError.compression(reason: "compressed block of \(compressed.count) bytes")
         }
