@@ -8,7 +8,7 @@ import Synchronization
 /// does not multiply segments (and merges).
 enum SegmentPartition {
     /// Each part holds at least this many buffered bytes (estimated).
-    static let minimumBytes = 4 << 20
+    static let minimumBytes = 1 << 20
 
     /// The documents in at most `threads` contiguous parts of about equal size, each of at
     /// least `minimumBytes` (by the estimate `bytes` of them all); none if there are no documents.
