@@ -39,11 +39,17 @@ public struct TermDictionaryWriter: Sendable {
     /// - Throws: `FormatError.corrupt` if `term` does not sort after the previous term; the
     ///   writer is unchanged then.
     public mutating func add(_ term: [UInt8], _ info: TermInfo) throws {
+        try term.withUnsafeBufferPointer { try add($0, info) }
+    }
+
+    /// Appends one term given as bytes in place (no copy of the key beyond the previous-key buffer).
+    /// - Throws: `FormatError.corrupt` if `term` does not sort after the previous term.
+    public mutating func add(_ term: UnsafeBufferPointer<UInt8>, _ info: TermInfo) throws {
         if termCount > 0 {
             guard previous.lexicographicallyPrecedes(term) else {
                 throw FormatError.corrupt(
                     file: "term dictionary (writing)",
-                    reason: "term #\(termCount) \(term) does not sort after \(previous)"
+                    reason: "term #\(termCount) \(Array(term)) does not sort after \(previous)"
                 )
             }
         }
@@ -52,13 +58,15 @@ public struct TermDictionaryWriter: Sendable {
             blockOffsets.append(UInt64(body.count))
             termsInBlock = 0
         } else {
-            shared = TermDictionaryLayout.sharedPrefixLength(previous, term)
+            let limit = min(previous.count, term.count)
+            while shared < limit && previous[shared] == term[shared] { shared += 1 }
         }
         body.writeVarint(shared)
         body.writeVarint(term.count - shared)
-        body.write(bytes: term[shared...])
+        body.write(bytes: UnsafeBufferPointer(rebasing: term[shared...]))
         info.encode(into: &body)
-        previous = term
+        previous.removeAll(keepingCapacity: true)
+        previous.append(contentsOf: term)
         termCount += 1
         termsInBlock += 1
     }

@@ -122,7 +122,7 @@ public struct SegmentBuilder {
                     postings.add(docID: docID, positions: $0, fieldLength: fieldLength)
                 }
             }
-            try dictionary.add(Array(key), postings.finishTerm())
+            try dictionary.add(key, postings.finishTerm())
         }
         let (postingsImage, positionsImage) = postings.finish()
 

@@ -75,17 +75,25 @@ struct TermTable {
     /// Term ids in unsigned byte order of their keys (memcmp, then the shorter first): the
     /// order of the term dictionary.
     func sortedIDs() -> [Int32] {
-        var ids = (0..<Int32(count)).map { $0 }
         slab.withUnsafeBufferPointer { slab in
             let base = slab.baseAddress!
-            ids.sort { a, b in
-                let (aStart, aLength) = key(Int(a))
-                let (bStart, bLength) = key(Int(b))
-                let order = memcmp(base + aStart, base + bStart, min(aLength, bLength))
-                return order != 0 ? order < 0 : aLength < bLength
+            // Sort by the first 8 key bytes as a big-endian integer (which orders like memcmp),
+            // comparing whole keys only on a tie: most keys differ in their first 8 bytes.
+            var order: [(head: UInt64, id: Int32)] = (0..<count).map { id in
+                let (start, length) = key(id)
+                var head: UInt64 = 0
+                for index in 0..<8 { head = head << 8 | UInt64(index < length ? base[start + index] : 0) }
+                return (head, Int32(id))
             }
+            order.sort { a, b in
+                if a.head != b.head { return a.head < b.head }
+                let (aStart, aLength) = key(Int(a.id))
+                let (bStart, bLength) = key(Int(b.id))
+                let compared = memcmp(base + aStart, base + bStart, min(aLength, bLength))
+                return compared != 0 ? compared < 0 : aLength < bLength
+            }
+            return order.map(\.id)
         }
-        return ids
     }
 
     /// Whether term `id`'s bytes equal `term` (the field byte and length are known to match).
