@@ -66,6 +66,8 @@ let package = Package(
             name: "soud",
             dependencies: [
                 "SouServer",
+                // `soud --check`: IndexChecker, offline.
+                "SouIndex",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -75,6 +77,8 @@ let package = Package(
             name: "sou",
             dependencies: [
                 "SouClient", "SouProtocol", "SouRandom",
+                // `sou check`: the offline checker runs in this process, on the files.
+                "SouIndex",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 // `sou bench query` latency percentiles.
                 .product(name: "Histogram", package: "hdrhistogram-swift"),

@@ -8,11 +8,13 @@ enum CLIFailure: Error {
     case unreachable(String)
     /// The daemon answered ERR: exit 4.
     case server(String)
+    /// `sou check` found problems (the report says which): exit 1.
+    case checkFailed
 
     var exitCode: Int32 {
         switch self {
         case .usage: return 2
-        case .notFound: return 1
+        case .notFound, .checkFailed: return 1
         case .unreachable: return 3
         case .server: return 4
         }
@@ -22,6 +24,7 @@ enum CLIFailure: Error {
         switch self {
         case .usage(let message), .notFound(let message), .server(let message): return message
         case .unreachable(let message): return message + " (is soud running? start it with: soud --socket PATH)"
+        case .checkFailed: return ""
         }
     }
 }

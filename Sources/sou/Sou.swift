@@ -8,11 +8,12 @@ struct Sou: ParsableCommand {
         abstract: "Command-line client for the Sou search daemon (soud).",
         discussion: """
             Exit status: 0 ok, 1 no results / not found, 2 usage error, 3 daemon unreachable, 4 server error.
+            sou check: 1 when it finds problems.
             Socket: --socket, else $SOU_SOCKET, else the daemon's default. Colour only on a terminal; NO_COLOR disables it.
             """,
         subcommands: [
             Search.self, Add.self, IndexFiles.self, Get.self, Delete.self, Commit.self, Stats.self, Ping.self,
-            Indexes.self, Raw.self, Bench.self,
+            Indexes.self, Raw.self, Bench.self, Check.self,
         ]
     )
 

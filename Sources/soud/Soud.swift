@@ -1,6 +1,7 @@
 import ArgumentParser
 import Logging
 import ServiceLifecycle
+import SouIndex
 import SouServer
 
 #if canImport(Glibc)
@@ -13,10 +14,19 @@ struct Soud: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "soud",
         abstract: "Sou full-text search daemon: serves the line protocol on a Unix socket.",
-        usage: "soud [--config <config>] [--<setting> <value> ...]",
+        usage: """
+            soud [--config <config>] [--<setting> <value> ...]
+              soud --check <data-dir> [--json]
+            """,
         discussion: """
             Every setting is also a key in the TOML file given by --config (see config/soud.toml). \
             Flags win over the file. SIGTERM or SIGINT shut down gracefully.
+
+            --check verifies a data directory offline and exits without serving: every checksum, \
+            every postings list, norms, skip entries, stored documents, deletions, orphan files \
+            and logs, one report per index and segment. It only reads (no lock taken), so it may \
+            run beside a soud serving the same directory. Exit status: 0 no problem, 1 problems \
+            found, 2 not a data directory.
 
             SETTINGS:
             \(Settings.flagHelp())
@@ -25,6 +35,13 @@ struct Soud: AsyncParsableCommand {
 
     @Option(help: "TOML configuration file (keys as in config/soud.toml).")
     var config: String?
+    @Option(
+        name: .customLong("check"),
+        help: ArgumentHelp("Check the indexes of a data directory, print a report and exit.", valueName: "data-dir")
+    )
+    var checkDirectory: String?
+    @Flag(help: "With --check: the report as one JSON object.")
+    var json = false
     /// `--<setting> <value>` and `--<setting>=<value>` for every setting in `Settings.all`,
     /// read by `settingFlags()`.
     @Argument(parsing: .allUnrecognized, help: .hidden)
@@ -81,7 +98,34 @@ struct Soud: AsyncParsableCommand {
         return configuration
     }
 
+    func validate() throws {
+        if json && checkDirectory == nil { throw ValidationError("--json is only for --check <data-dir>") }
+    }
+
+    /// `--check`: runs `IndexChecker` and exits 0 (no problem), 1 (problems) or 2 (usage).
+    func runCheck(_ directory: String) throws {
+        guard config == nil, settingArguments.isEmpty else {
+            Self.printError("--check takes no settings: soud --check <data-dir> [--json]")
+            throw ExitCode(2)
+        }
+        let report: CheckReport
+        do {
+            report = try IndexChecker(path: directory).check()
+        } catch {
+            Self.printError(error.description)
+            throw ExitCode(2)
+        }
+        print(json ? report.json() : report.text(), terminator: json ? "\n" : "")
+        if !report.isClean { throw ExitCode(1) }
+    }
+
+    static func printError(_ message: String) {
+        var line = Array("soud: error: \(message)\n".utf8)
+        _ = line.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
+    }
+
     func run() async throws {
+        if let checkDirectory { return try runCheck(checkDirectory) }
         let configuration: Configuration
         do {
             configuration = try resolvedConfiguration()
@@ -113,8 +157,7 @@ struct Soud: AsyncParsableCommand {
         } catch {
             let message = (error as? DaemonError)?.description ?? String(describing: error)
             logger.critical("soud failed: \(message)")
-            var line = Array("soud: error: \(message)\n".utf8)
-            _ = line.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
+            Self.printError(message)
             throw ExitCode(1)
         }
     }
