@@ -1,7 +1,8 @@
 #!/bin/sh
-# Runs AllocationTests with a malloc-counting library preloaded: the query hot paths
-# (postings decode, intersection, unions, phrases, scoring, top-k) must not allocate per
-# posting. Without the preload those tests are skipped.
+# Runs the *AllocationTests suites with a malloc-counting library preloaded: the query hot
+# paths (postings decode, intersection, unions, phrases, scoring, top-k) must not allocate per
+# posting (AllocationTests), and analysis on the fast path must not allocate per token or per
+# field (TokenStreamAllocationTests). Without the preload those tests are skipped.
 #   scripts/check-allocations.sh
 set -eu
 cd "$(dirname "$0")/.."

@@ -21,9 +21,28 @@ public struct Analyzer: Sendable {
     ///
     /// Words become one `.word` token each. A CJK run `c0 c1 … cn-1` starting at position `p`
     /// yields the bigrams `ci ci+1` at `p+i` and the unigram `cn-1` at `p+n-1`.
+    /// Built on ``TokenStream`` (bytes, not `Character`s, where the text allows).
     /// - Parameter text: the original field text.
     /// - Returns: tokens in position order (bigrams before the unigram of the same run).
     public func tokens(_ text: String) -> [Token] {
+        var tokens: [Token] = []
+        var stream = TokenStream()
+        stream.forEachToken(in: text) { token in
+            tokens.append(
+                Token(
+                    term: String(decoding: token.term, as: UTF8.self),
+                    position: token.position,
+                    kind: token.kind,
+                    range: token.range
+                )
+            )
+        }
+        return tokens
+    }
+
+    /// ``tokens(_:)`` computed character by character with `Segmenter`, the original
+    /// implementation: the reference that `TokenStreamTests` compares the byte-level path with.
+    func referenceTokens(_ text: String) -> [Token] {
         var tokens: [Token] = []
         var position = 0
         Segmenter.segment(

@@ -5,21 +5,6 @@ import SouQuery
 import SouTestSupport
 import Testing
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
-/// The allocation counter of `scripts/malloc-counter/malloc_counter.c`, if it is preloaded.
-enum MallocCounter {
-    typealias Count = @convention(c) () -> Int
-    static let function: Count? = {
-        guard let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, "sou_malloc_count") else { return nil }
-        return unsafeBitCast(symbol, to: Count.self)
-    }()
-    static var isLoaded: Bool { function != nil }
-    static var count: Int { function?() ?? 0 }
-}
-
 /// Query hot paths do not allocate per posting: the same query over a corpus with 8× the
 /// postings makes (almost) the same number of allocations. Run by scripts/check-allocations.sh
 /// (which preloads the counter); skipped otherwise.

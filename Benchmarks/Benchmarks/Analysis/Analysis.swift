@@ -3,7 +3,8 @@ import BenchmarkSupport
 import SouAnalysis
 import SouCorpus
 
-/// Analysis speed: normalize + segment + tokenize, as indexing runs it on every field value.
+/// Analysis speed: normalize + segment + tokenize, as indexing runs it on every field value
+/// (`TokenStream`) and as snippets run it (`Analyzer.tokens`, a `String` per token).
 /// Each iteration analyzes about 1 MiB of generated text; `KB/s` (1,000 bytes) is a custom metric, and
 /// `throughput` (iterations/s) reads as MiB/s too.
 let benchmarks: @Sendable () -> Void = {
@@ -25,6 +26,20 @@ let benchmarks: @Sendable () -> Void = {
             let start = clock.now
             var tokens = 0
             for text in texts { tokens &+= analyzer.tokens(text).count }
+            let elapsed = clock.now - start
+            blackHole(tokens)
+            benchmark.measurement(
+                .custom("KB/s", polarity: .prefersLarger, useScalingFactor: false),
+                kilobytesPerSecond(bytes, elapsed)
+            )
+        }
+        // What indexing runs: the byte-level stream, terms as byte views, buffers reused.
+        Benchmark("TokenStream 1 MiB \(kind.rawValue)") { benchmark in
+            var stream = TokenStream()
+            let clock = ContinuousClock()
+            let start = clock.now
+            var tokens = 0
+            for text in texts { stream.forEachToken(in: text) { tokens &+= $0.term.count } }
             let elapsed = clock.now - start
             blackHole(tokens)
             benchmark.measurement(
