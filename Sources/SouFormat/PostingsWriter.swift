@@ -89,7 +89,29 @@ public struct PostingsWriter {
             positions.writeVarint(UInt64(position &- previous))
             previous = position
         }
+        record(docID: docID, frequency: frequency, fieldLength: fieldLength)
+    }
 
+    /// Adds one document of the open term whose positions the caller writes already encoded:
+    /// `writePositions` appends exactly `frequency` varint position deltas (the first from 0),
+    /// the positions file's layout. For a segment builder that keeps positions in that form
+    /// (no decoding and re-encoding); the deltas are trusted, not checked.
+    /// - Parameters: as `add(docID:positions:fieldLength:)`, with `frequency` ≥ 1.
+    public mutating func add(
+        docID: UInt32,
+        frequency: UInt32,
+        fieldLength: UInt32,
+        writePositions: (inout ByteWriter) -> Void
+    ) {
+        precondition(isInTerm, "add(...) outside a term: call startTerm() first")
+        precondition(docID != PostingsCursor.noMoreDocs, "doc ID UInt32.max is reserved")
+        precondition(documentFrequency == 0 || docID > lastDoc, "doc IDs must strictly increase within a term")
+        precondition(frequency >= 1, "a posting needs at least one position")
+        writePositions(&positions)
+        record(docID: docID, frequency: frequency, fieldLength: fieldLength)
+    }
+
+    private mutating func record(docID: UInt32, frequency: UInt32, fieldLength: UInt32) {
         blockDocs.append(docID)
         blockFrequencies.append(frequency)
         blockFieldLengths.append(fieldLength)

@@ -1,3 +1,5 @@
+import SouFormat
+
 /// The in-memory inverted index of a segment being built: each term's postings as two byte
 /// streams in one ``ByteSlicePool`` (Lucene's `FreqProxTermsWriter`).
 ///
@@ -118,6 +120,25 @@ struct PostingsInverter {
                 into.append(position)
             }
             return doc
+        }
+
+        /// The next document and its frequency, or nil; its positions stay encoded for
+        /// `copyPositions(_:into:)`, which must be called before the next `nextDocument()`.
+        mutating func nextDocument() -> (doc: UInt32, frequency: UInt32)? {
+            guard !documents.isAtEnd else { return nil }
+            doc &+= documents.readVarint()
+            return (doc, documents.readVarint())
+        }
+
+        /// Appends the current document's `frequency` position deltas, as stored (varints).
+        mutating func copyPositions(_ frequency: UInt32, into writer: inout ByteWriter) {
+            for _ in 0..<frequency {
+                var byte: UInt8
+                repeat {
+                    byte = positions.readByte()
+                    writer.write(byte)
+                } while byte >= 0x80
+            }
         }
     }
 }

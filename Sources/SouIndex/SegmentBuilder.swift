@@ -112,14 +112,14 @@ public struct SegmentBuilder {
     func encode() throws -> [(SegmentFile, [UInt8])] {
         var postings = PostingsWriter()
         var dictionary = TermDictionaryWriter()
-        var positions: [UInt32] = []
         try inverter.forEachTermInOrder { key, reader in
             let field = Int(key[0])
             postings.startTerm()
-            while let docID = reader.next(positions: &positions) {
+            while let (docID, frequency) = reader.nextDocument() {
                 let fieldLength = field == Int(SegmentMeta.idFieldNumber) ? 1 : fieldLengths[field][Int(docID)]
-                positions.withUnsafeBufferPointer {
-                    postings.add(docID: docID, positions: $0, fieldLength: fieldLength)
+                // The positions stream already holds the positions file's deltas: copied, not re-encoded.
+                postings.add(docID: docID, frequency: frequency, fieldLength: fieldLength) { writer in
+                    reader.copyPositions(frequency, into: &writer)
                 }
             }
             try dictionary.add(key, postings.finishTerm())

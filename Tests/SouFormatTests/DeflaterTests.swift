@@ -26,3 +26,40 @@ import Testing
         }
     }
 }
+
+/// A posting whose positions come already encoded writes the same files as one whose
+/// positions come as numbers.
+@Suite struct EncodedPositionsTests {
+    @Test func encodedPositionsWriteTheSameFiles() {
+        var random = SplitMix64(seed: 9)
+        var plain = PostingsWriter()
+        var encoded = PostingsWriter()
+        for _ in 0..<40 {
+            plain.startTerm()
+            encoded.startTerm()
+            var doc: UInt32 = 0
+            for _ in 0..<Int(random.next() % 400) {
+                doc += 1 + UInt32(random.next() % 9)
+                var positions: [UInt32] = []
+                var position = UInt32(random.next() % 3)
+                for _ in 0...Int(random.next() % 5) {
+                    positions.append(position)
+                    position += 1 + UInt32(random.next() % 300)
+                }
+                let length = position + 1
+                plain.add(docID: doc, positions: positions, fieldLength: length)
+                encoded.add(docID: doc, frequency: UInt32(positions.count), fieldLength: length) { writer in
+                    var previous: UInt32 = 0
+                    for position in positions {
+                        writer.writeVarint(UInt64(position - previous))
+                        previous = position
+                    }
+                }
+            }
+            #expect(plain.finishTerm() == encoded.finishTerm())
+        }
+        let (plainPostings, plainPositions) = plain.finish()
+        let (encodedPostings, encodedPositions) = encoded.finish()
+        #expect(plainPostings == encodedPostings && plainPositions == encodedPositions)
+    }
+}
