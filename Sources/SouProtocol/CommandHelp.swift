@@ -30,6 +30,12 @@ public enum CommandHelp {
         Entry(name: "UPSERT", usage: "UPSERT {\"id\":\"...\",...}", summary: "same as ADD"),
         Entry(name: "DELETE", usage: "DELETE <id> [<id>...]", summary: "delete documents by id"),
         Entry(name: "COMMIT", usage: "COMMIT", summary: "make every acknowledged write searchable now"),
+        Entry(
+            name: "EXPORT",
+            usage: "EXPORT",
+            summary:
+                "every live document of the last refresh as DOC {json} lines, then OK <n> exported (text mode only)"
+        ),
         Entry(name: "STATS", usage: "STATS", summary: "STAT <name> <value> lines for the current index and the daemon"),
         Entry(name: "USE", usage: "USE <index>", summary: "switch this connection to another index"),
         Entry(name: "INDEXES", usage: "INDEXES", summary: "INDEX <name> lines"),

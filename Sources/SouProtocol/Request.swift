@@ -24,6 +24,8 @@ public enum Request: Sendable, Equatable {
     case commit
     /// `STATS`.
     case stats
+    /// `EXPORT`: every live document of the last refresh, as `DOC {json}` lines.
+    case export
     /// `USE index`.
     case use(String)
     /// `INDEXES`.

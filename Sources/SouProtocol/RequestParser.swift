@@ -68,6 +68,9 @@ public struct RequestParser: Sendable {
         case "STATS":
             try expectNone(arguments, command)
             return .stats
+        case "EXPORT":
+            try expectNone(arguments, command)
+            return .export
         case "INDEXES":
             try expectNone(arguments, command)
             return .indexes

@@ -169,6 +169,10 @@ public final class CatalogBackend: SearchBackend {
         return ProtocolDocument(id: document.id, fields: document.fields.map { (name: $0.name, value: $0.value) })
     }
 
+    public func export(index: String) throws -> any DocumentExport {
+        SnapshotExport(cursor: LiveDocumentCursor(snapshot: try self.index(index).snapshot()), pool: searchPool)
+    }
+
     public func add(index: String, _ documents: [ProtocolDocument]) async throws {
         let converted = documents.map { document in
             Document(id: document.id, fields: document.fields.map { Document.Field(name: $0.name, value: $0.value) })

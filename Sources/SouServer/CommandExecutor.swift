@@ -138,6 +138,10 @@ public struct CommandExecutor: Sendable {
             pairs += counters.pairs().map { ($0.0, JSONValue.int($0.1)) }
             let lines = pairs.map { "STAT \($0.0) \(Self.plain($0.1))" }
             return .ok("", lines: lines, fields: [("stats", .object(pairs))])
+        case .export:
+            // Streamed chunk by chunk by the connection (`ConnectionHandler.streamExport`):
+            // one `Response` would hold the whole index.
+            throw ProtocolError(.internalError, "EXPORT is streamed by the connection, not run as one response")
         case .use(let name):
             guard backend.hasIndex(name) else { throw ProtocolError(.noIndex, "no index named '\(name)'") }
             session.index = name

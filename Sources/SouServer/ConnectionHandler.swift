@@ -8,7 +8,8 @@ import SouProtocol
 /// Memory per connection stays bounded whatever the client does:
 /// - Output: replies are handed to the socket whenever `flushBytes` of them are pending
 ///   (and at the end of each batch), never a whole batch at once (1,024 pipelined
-///   `SEARCH fields=*` could add up to gigabytes). The write suspends while the channel is
+///   `SEARCH fields=*` could add up to gigabytes), and an `EXPORT` reply is made and sent
+///   chunk by chunk (`streamExport`). The write suspends while the channel is
 ///   not writable (more than its high watermark queued, see `Daemon`), so for a client that
 ///   does not read, no further request runs until it reads.
 /// - Input: while the task is suspended it consumes no batches; `NIOAsyncChannel` then stops
@@ -167,6 +168,18 @@ struct ConnectionHandler: Sendable {
                 for response in await executor.add(documents, session: session) {
                     emit(response, into: &output, session: session)
                 }
+                continue
+            }
+            if case .success(.export) = requests[index] {
+                // The one reply streamed as it is read: it can be larger than memory.
+                index += 1
+                let final = try await streamExport(
+                    session: session,
+                    output: &output,
+                    flushBytes: flushBytes,
+                    send: send
+                )
+                emit(final, into: &output, session: session)
                 continue
             }
             let response: Response

@@ -21,6 +21,9 @@ public protocol SearchBackend: Sendable {
     func count(index: String, query: String, deadline: ContinuousClock.Instant) async throws -> Int
     /// One stored document, or nil.
     func document(index: String, id: String) async throws -> ProtocolDocument?
+    /// Starts reading every live document of `index` as its current snapshot holds them
+    /// (`EXPORT`): the snapshot is pinned until the export is released.
+    func export(index: String) throws -> any DocumentExport
     /// Adds or replaces documents; returns once they are durable.
     func add(index: String, _ documents: [ProtocolDocument]) async throws
     /// Deletes documents; returns how many existed.
@@ -72,4 +75,17 @@ public struct SearchOutcome: Sendable {
         self.totalIsExact = totalIsExact
         self.hits = hits
     }
+}
+
+/// A running `EXPORT`: the live documents of one pinned snapshot, read chunk by chunk so
+/// that memory stays bounded whatever the index's size. Used by one connection's task.
+public protocol DocumentExport: AnyObject {
+    /// The next documents, in order.
+    ///
+    /// - Parameter maxBytes: roughly how many bytes of ids and field text one chunk holds
+    ///   (one larger document is a chunk of its own).
+    /// - Returns: nil once every document has been returned; otherwise the next documents
+    ///   (possibly none, when a stretch of deleted documents was skipped).
+    /// - Throws: an engine error (corruption, I/O) or `CancellationError`; the export is over.
+    func next(maxBytes: Int) async throws -> [ProtocolDocument]?
 }

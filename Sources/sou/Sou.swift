@@ -13,7 +13,7 @@ struct Sou: ParsableCommand {
             """,
         subcommands: [
             Search.self, Add.self, IndexFiles.self, Get.self, Delete.self, Commit.self, Stats.self, Ping.self,
-            Indexes.self, Raw.self, Bench.self, Check.self,
+            Indexes.self, Export.self, Raw.self, Bench.self, Check.self,
         ]
     )
 

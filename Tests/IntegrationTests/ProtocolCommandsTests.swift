@@ -48,7 +48,7 @@ import Testing
         #expect(replies[2].lines.count == Int(replies[2].message.split(separator: " ")[0]))
         for command in [
             "PING", "VERSION", "SEARCH", "COUNT", "GET", "ADD", "UPSERT", "DELETE", "COMMIT", "STATS",
-            "USE", "INDEXES", "CREATE", "DROP", "JSON", "HELP", "QUIT",
+            "USE", "INDEXES", "CREATE", "DROP", "JSON", "HELP", "QUIT", "EXPORT",
         ] {
             #expect(replies[2].lines.contains { $0.hasPrefix(command) }, "HELP lists \(command)")
         }

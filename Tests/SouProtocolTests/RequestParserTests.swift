@@ -181,5 +181,25 @@ import Testing
         #expect(try parse(#"ADD {"id":"a"}"#).isWrite)
         #expect(!(try parse("SEARCH a").isWrite))
         #expect(!(try parse("GET a").isWrite))
+        #expect(!(try parse("EXPORT").isWrite))
+    }
+
+    /// `EXPORT` takes no argument: it works on the connection's index, as `USE` selects it.
+    @Test func exportSyntax() throws {
+        #expect(try parse("EXPORT") == .export)
+        #expect(try parse("export\r") == .export)
+        #expect(try parse("  Export \t") == .export)
+        for line in ["EXPORT default", "EXPORT index=news", "EXPORT --no-commit", "EXPORT\tx"] {
+            #expect(code(line) == .syntax, "\(line)")
+        }
+        do {
+            _ = try parse("EXPORT news")
+        } catch {
+            #expect(error.message == "usage: EXPORT")
+        }
+        #expect(code("EXPORTS") == .unknownCommand)
+        let help = try #require(CommandHelp.entry("export"))
+        #expect(help.usage == "EXPORT")
+        #expect(help.summary.contains("DOC"))
     }
 }

@@ -137,6 +137,38 @@ import Testing
         #expect(lines.last == "OK PONG")
     }
 
+    @Test func exportStreamsDocumentsInChunksThenCountsThem() async {
+        let backend = MemoryBackend()
+        let handler = makeHandler(backend)
+        var session = Session()
+        let adds = (0..<7).map { #"ADD {"id":"e\#($0)","body":"text \#($0)"}"# }
+        var chunks: [String] = []
+        _ = await handler.answer(frames(adds + ["DELETE e3", "EXPORT", "PING"]), session: &session, flushBytes: 60) {
+            chunks.append($0)
+        }
+        let lines = chunks.joined().split(separator: "\n").map(String.init)
+        let documents = lines.filter { $0.hasPrefix("DOC ") }
+        #expect(documents.count == 6)
+        #expect(documents.first == #"DOC {"id":"e0","body":"text 0"}"#)
+        #expect(!documents.contains { $0.contains("e3") })
+        #expect(lines.suffix(2) == ["OK 6 exported", "OK PONG"])
+        // Sent as it is read, not gathered: several chunks, each about the threshold.
+        #expect(chunks.count >= 4)
+        #expect(chunks.allSatisfy { $0.utf8.count < 60 + 100 })
+    }
+
+    @Test func exportRefusesJSONModeAndUnknownIndexes() async {
+        let handler = makeHandler(MemoryBackend())
+        var session = Session()
+        let (output, _) = await handler.answer(frames(["JSON ON", "EXPORT", "JSON OFF"]), session: &session)
+        let lines = output.split(separator: "\n").map(String.init)
+        #expect(lines[1].hasPrefix(#"{"ok":false,"code":"SYNTAX","message":"EXPORT streams"#))
+        #expect(lines[2] == "OK JSON off")
+        session.index = "gone"
+        let (missing, _) = await handler.answer(frames(["EXPORT"]), session: &session)
+        #expect(missing.hasPrefix("ERR NO_INDEX "))
+    }
+
     @Test func aFailedSendStopsTheBatch() async {
         struct Gone: Error {}
         let backend = MemoryBackend()

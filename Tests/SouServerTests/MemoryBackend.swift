@@ -48,6 +48,10 @@ final class MemoryBackend: SearchBackend {
 
     func document(index: String, id: String) async throws -> ProtocolDocument? { try documents(index)[id] }
 
+    func export(index: String) throws -> any DocumentExport {
+        MemoryExport(try documents(index).values.sorted { $0.id < $1.id })
+    }
+
     func add(index: String, _ documents: [ProtocolDocument]) async throws {
         _ = try self.documents(index)
         state.withLock { state in
@@ -80,4 +84,19 @@ final class MemoryBackend: SearchBackend {
     }
 
     func close() async throws {}
+}
+
+/// Hands out the documents two at a time, as chunks.
+final class MemoryExport: DocumentExport {
+    var remaining: ArraySlice<ProtocolDocument>
+
+    init(_ documents: [ProtocolDocument]) {
+        remaining = documents[...]
+    }
+
+    func next(maxBytes: Int) async throws -> [ProtocolDocument]? {
+        guard !remaining.isEmpty else { return nil }
+        defer { remaining = remaining.dropFirst(2) }
+        return Array(remaining.prefix(2))
+    }
 }
