@@ -5,7 +5,7 @@ For each corpus (generated with sou-corpus, or JSON lines / a folder of .txt/.md
 
   1. samples queries of every class from it (`sou-corpus queries`): CJK substrings of 1, 2 and
      4 characters, an English term, 2-term AND, 3-term OR, 2-word phrase, 3-letter prefix*;
-  2. Sou in-process (`sou-inprocess`: the SouIndex writer API, one segment, then Searcher);
+  2. Sou in-process (`sou-inprocess`: the SouIndex writer API, one commit, then Searcher);
   3. Sou through its socket: a real `soud` (root release build) on a temporary socket and data
      directory, `sou index FILE` for indexing speed, SEARCH limit=10 over a Unix socket;
   4. tantivy (PyPI `tantivy`, one indexing thread) and SQLite FTS5 (unicode61) on text where

@@ -6,7 +6,7 @@ import SouIndex
 import SouQuery
 
 // sou-inprocess: indexes a JSON-lines file into a real Sou index in this process (the
-// SouIndex writer API with the daemon's default durability, one segment) and times queries
+// SouIndex writer API with the daemon's default durability, one commit) and times queries
 // against it, for Benchmarks/compare.py. Prints one JSON object on stdout.
 //
 //   sou-inprocess --input corpus.jsonl --queries queries.jsonl --data-dir DIR
@@ -67,7 +67,8 @@ func seconds(_ duration: Duration) -> Double {
 }
 
 // Indexing: the daemon's defaults (group commit + fsync of the WAL), but no refresh until the
-// final commit, so the result is one segment as a single `sou index` run of a file gives.
+// final commit: one commit, built as one segment per indexing thread (`indexing_threads`, the
+// processors this process may use: `taskset -c 0` gives one segment).
 let indexOptions = IndexOptions(
     refreshInterval: .seconds(86_400),
     maxBufferedDocuments: .max,
