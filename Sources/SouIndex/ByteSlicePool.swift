@@ -28,7 +28,16 @@ final class ByteSlicePool {
     /// Bytes of memory held.
     var allocatedBytes: Int { blocks.count * Self.blockSize }
 
-    init() {}
+    /// The pool ran out of addresses (4 GiB): slices were handed out again over the last
+    /// block, so the streams are garbage. The owner must stop and discard the pool.
+    private(set) var isFull = false
+
+    /// Blocks the addresses can name (4 GiB); tests lower it.
+    private let maxBlocks: Int
+
+    init(maxBlocks: Int = 1 << (32 - ByteSlicePool.blockShift)) {
+        self.maxBlocks = min(maxBlocks, 1 << (32 - Self.blockShift))
+    }
 
     deinit {
         for block in blocks { block.deallocate() }
@@ -76,7 +85,13 @@ final class ByteSlicePool {
     private func allocate(level: Int) -> UInt32 {
         let size = Int(Self.sliceSizes[level])
         if used + size > Self.blockSize {
-            precondition(blocks.count < 1 << (32 - Self.blockShift), "byte slice pool is full (4 GiB)")
+            guard blocks.count < maxBlocks else {
+                // Out of addresses: reuse the last block (its data is lost) so that writes stay
+                // in bounds; `isFull` tells the owner to give up.
+                isFull = true
+                used = size
+                return UInt32((blocks.count - 1) << Self.blockShift)
+            }
             let block = UnsafeMutablePointer<UInt8>.allocate(capacity: Self.blockSize)
             blocks.append(block)
             used = 0

@@ -26,10 +26,15 @@ struct PostingsInverter {
     }
 
     private var table = TermTable()
-    private let pool = ByteSlicePool()
+    private let pool: ByteSlicePool
     private var terms: [TermState] = []
     /// Terms touched by the open field, closed by `finishField`.
     private var touched: [Int32] = []
+
+    /// - Parameter maxPoolBlocks: the pool's size limit in 32 KiB blocks (4 GiB; tests lower it).
+    init(maxPoolBlocks: Int = .max) {
+        pool = ByteSlicePool(maxBlocks: maxPoolBlocks)
+    }
 
     /// Bytes of memory held.
     var allocatedBytes: Int {
@@ -38,6 +43,9 @@ struct PostingsInverter {
 
     /// Number of distinct keys.
     var termCount: Int { table.count }
+
+    /// The postings outgrew the pool's 4 GiB of addresses; what was added is lost.
+    var isFull: Bool { pool.isFull }
 
     /// Records one occurrence of `term` in field `field` of document `docID` at `position`.
     /// Within one field of one document positions must strictly increase; documents must come

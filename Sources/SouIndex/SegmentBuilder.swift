@@ -20,6 +20,11 @@ public struct SegmentBuilder {
 
     public init() {}
 
+    /// A builder whose postings may hold `maxPoolBlocks` × 32 KiB (tests of the size limit).
+    init(maxPoolBlocks: Int) {
+        inverter = PostingsInverter(maxPoolBlocks: maxPoolBlocks)
+    }
+
     public var documentCount: Int { documents.count }
 
     /// Memory held by the builder, roughly: the inverted postings and the buffered documents.
@@ -52,6 +57,13 @@ public struct SegmentBuilder {
         inverter.finishField()
         documents.append(document)
         documentBytes += document.id.utf8.count + 64
+        if inverter.isFull { throw Self.tooLarge(documents.count) }
+    }
+
+    /// The in-memory postings of one segment are limited to 4 GiB (a merge of that size fails
+    /// and is retried later; a refresh is far smaller).
+    static func tooLarge(_ documents: Int) -> IndexError {
+        .io("a segment of \(documents) documents has more than 4 GiB of postings to build in memory")
     }
 
     private mutating func fieldNumber(for name: String) throws -> UInt8 {
@@ -110,6 +122,7 @@ public struct SegmentBuilder {
 
     /// Every file of the segment as a framed image, in `SegmentFile` order.
     func encode() throws -> [(SegmentFile, [UInt8])] {
+        if inverter.isFull { throw Self.tooLarge(documents.count) }
         var postings = PostingsWriter()
         var dictionary = TermDictionaryWriter()
         try inverter.forEachTermInOrder { key, reader in

@@ -87,3 +87,22 @@ import Testing
         #expect(seen == expected.count)
     }
 }
+
+/// A segment whose postings outgrow the byte pool's addresses fails with an error (a merge
+/// that large is retried later) instead of stopping the process.
+@Suite struct SegmentBuilderSizeLimitTests {
+    @Test func postingsBeyondThePoolLimitThrow() throws {
+        var builder = SegmentBuilder(maxPoolBlocks: 2)
+        var failure: (any Error)?
+        for n in 0..<10_000 where failure == nil {
+            do {
+                try builder.add(document("d\(n)", "term\(n) 词\(n) words of document number \(n)"))
+            } catch {
+                failure = error
+            }
+        }
+        let error = try #require(failure as? IndexError)
+        #expect("\(error)".contains("more than 4 GiB of postings"))
+        #expect(throws: IndexError.self) { try builder.encode() }
+    }
+}
