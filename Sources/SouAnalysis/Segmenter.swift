@@ -14,9 +14,6 @@ struct Segmenter {
         word: (String, Range<Int>) -> Void,
         cjkRun: ([String], [Range<Int>]) -> Void
     ) {
-        let normalized = NormalizedText(original)
-        var cursor = NormalizedText.Cursor()
-        var offset = 0
         var wordText = ""
         var wordRange: Range<Int>? = nil
         var runChars: [String] = []
@@ -37,25 +34,16 @@ struct Segmenter {
             }
         }
 
-        for character in normalized.text {
-            let length = character.utf8.count
-            let normRange = offset..<(offset + length)
-            offset += length
-            let scriptClass = ScriptClass.of(character)
-            if scriptClass == .separator {
+        forEachCharacter(original) { scriptClass, term, range in
+            switch scriptClass {
+            case .separator:
                 flushWord()
                 flushRun()
-                continue
-            }
-            let (range, spansPieces) = cursor.originalRange(of: normRange, in: normalized)
-            // A character assembled from several pieces (e.g. ㄱ + ㅏ → ᄀ + ᅡ) is re-normalized so
-            // that its term is the composed form, which is what normalizing it alone yields.
-            let term = spansPieces ? Normalizer.icuNormalize(character) : String(character)
-            if scriptClass == .cjk {
+            case .cjk:
                 flushWord()
                 runChars.append(term)
                 runRanges.append(range)
-            } else {
+            case .word:
                 flushRun()
                 wordText += term
                 wordRange = (wordRange?.lowerBound ?? range.lowerBound)..<range.upperBound
@@ -63,5 +51,31 @@ struct Segmenter {
         }
         flushWord()
         flushRun()
+    }
+
+    /// Walks the characters (grapheme clusters) of `original`'s normalization in order: each
+    /// with its class, its term (the normalized character; empty for a separator) and the
+    /// UTF-8 range of the original characters it came from (empty for a separator).
+    static func forEachCharacter(
+        _ original: String,
+        _ body: (ScriptClass, String, Range<Int>) throws -> Void
+    ) rethrows {
+        let normalized = NormalizedText(original)
+        var cursor = NormalizedText.Cursor()
+        var offset = 0
+        for character in normalized.text {
+            let length = character.utf8.count
+            let normRange = offset..<(offset + length)
+            offset += length
+            let scriptClass = ScriptClass.of(character)
+            if scriptClass == .separator {
+                try body(.separator, "", 0..<0)
+                continue
+            }
+            let (range, spansPieces) = cursor.originalRange(of: normRange, in: normalized)
+            // A character assembled from several pieces (e.g. ㄱ + ㅏ → ᄀ + ᅡ) is re-normalized so
+            // that its term is the composed form, which is what normalizing it alone yields.
+            try body(scriptClass, spansPieces ? Normalizer.icuNormalize(character) : String(character), range)
+        }
     }
 }

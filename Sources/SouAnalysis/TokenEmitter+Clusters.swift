@@ -14,27 +14,15 @@ extension TokenEmitter {
         _ body: (TokenView) throws -> Void
     ) rethrows {
         let base = stretch.lowerBound
-        let normalized = NormalizedText(String(decoding: UnsafeBufferPointer(rebasing: bytes[stretch]), as: UTF8.self))
-        var cursor = NormalizedText.Cursor()
-        var offset = 0
-        for character in normalized.text {
-            let length = character.utf8.count
-            let normalizedRange = offset..<(offset + length)
-            offset += length
-            let scriptClass = ScriptClass.of(character)
-            if scriptClass == .separator {
-                try separator(body)
-                continue
-            }
-            let (pieces, spansPieces) = cursor.originalRange(of: normalizedRange, in: normalized)
-            let range = (base + pieces.lowerBound)..<(base + pieces.upperBound)
-            // As in Segmenter: a character assembled from several pieces is normalized once more.
-            var term = spansPieces ? Normalizer.icuNormalize(character) : String(character)
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[stretch]), as: UTF8.self)
+        try Segmenter.forEachCharacter(text) { scriptClass, term, range in
+            let range = (base + range.lowerBound)..<(base + range.upperBound)
+            var term = term
             try term.withUTF8 { term in
-                if scriptClass == .cjk {
-                    try cjkCharacter(term, range, body)
-                } else {
-                    try wordCharacter(term, range, body)
+                switch scriptClass {
+                case .separator: try separator(body)
+                case .cjk: try cjkCharacter(term, range, body)
+                case .word: try wordCharacter(term, range, body)
                 }
             }
         }

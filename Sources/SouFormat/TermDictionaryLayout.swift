@@ -20,7 +20,10 @@ enum TermDictionaryLayout {
     static let indexEntrySize = 8
 
     /// Length of the longest common prefix of `a` and `b`.
-    static func sharedPrefixLength(_ a: [UInt8], _ b: [UInt8]) -> Int {
+    static func sharedPrefixLength<A: RandomAccessCollection<UInt8>, B: RandomAccessCollection<UInt8>>(
+        _ a: A,
+        _ b: B
+    ) -> Int where A.Index == Int, B.Index == Int {
         let limit = min(a.count, b.count)
         var i = 0
         while i < limit && a[i] == b[i] { i += 1 }

@@ -58,8 +58,7 @@ public struct TermDictionaryWriter: Sendable {
             blockOffsets.append(UInt64(body.count))
             termsInBlock = 0
         } else {
-            let limit = min(previous.count, term.count)
-            while shared < limit && previous[shared] == term[shared] { shared += 1 }
+            shared = TermDictionaryLayout.sharedPrefixLength(previous, term)
         }
         body.writeVarint(shared)
         body.writeVarint(term.count - shared)

@@ -13,30 +13,7 @@ public enum Zlib {
     /// - Returns: the zlib stream (header, deflate data, Adler-32 trailer).
     /// - Throws: `FormatError.compression` if zlib reports an error or the input is too large.
     public static func compress(_ bytes: [UInt8], level: Int32 = 6) throws -> [UInt8] {
-        guard bytes.count <= Int(UInt32.max) else {
-            throw FormatError.compression(reason: "input of \(bytes.count) bytes is too large")
-        }
-        var stream = z_stream()
-        let status = deflateInit_(&stream, level, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
-        guard status == Z_OK else { throw FormatError.compression(reason: "deflateInit failed (\(status))") }
-        defer { deflateEnd(&stream) }
-        let bound = Int(deflateBound(&stream, uLong(bytes.count)))
-        var failure: Int32 = Z_OK
-        let output = [UInt8](unsafeUninitializedCapacity: max(bound, 16)) { out, initialized in
-            bytes.withUnsafeBytes { input in
-                stream.next_in = input.baseAddress.map {
-                    UnsafeMutablePointer(mutating: $0.assumingMemoryBound(to: Bytef.self))
-                }
-                stream.avail_in = uInt(input.count)
-                stream.next_out = out.baseAddress
-                stream.avail_out = uInt(out.count)
-                let result = deflate(&stream, Z_FINISH)
-                if result != Z_STREAM_END { failure = result }
-                initialized = out.count - Int(stream.avail_out)
-            }
-        }
-        guard failure == Z_OK else { throw FormatError.compression(reason: "deflate failed (\(failure))") }
-        return output
+        try Deflater(level: level).compress(bytes)
     }
 
     /// Decompresses one complete zlib stream whose decompressed size is known.

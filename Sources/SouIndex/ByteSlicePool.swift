@@ -25,9 +25,6 @@ final class ByteSlicePool {
     @exclusivity(unchecked) private var blocks: [UnsafeMutablePointer<UInt8>] = []
     @exclusivity(unchecked) private var used = ByteSlicePool.blockSize
 
-    /// Bytes of memory held.
-    var allocatedBytes: Int { blocks.count * Self.blockSize }
-
     /// The pool ran out of addresses (4 GiB): slices were handed out again over the last
     /// block, so the streams are garbage. The owner must stop and discard the pool.
     private(set) var isFull = false

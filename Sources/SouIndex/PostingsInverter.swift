@@ -36,14 +36,6 @@ struct PostingsInverter {
         pool = ByteSlicePool(maxBlocks: maxPoolBlocks)
     }
 
-    /// Bytes of memory held.
-    var allocatedBytes: Int {
-        pool.allocatedBytes + table.allocatedBytes + terms.capacity * MemoryLayout<TermState>.stride
-    }
-
-    /// Number of distinct keys.
-    var termCount: Int { table.count }
-
     /// The postings outgrew the pool's 4 GiB of addresses; what was added is lost.
     var isFull: Bool { pool.isFull }
 
@@ -114,20 +106,6 @@ struct PostingsInverter {
             self.documents = documents
             self.positions = positions
             self.documentFrequency = documentFrequency
-        }
-
-        /// The next document and its absolute positions (replacing `positions`' contents), or nil.
-        mutating func next(positions into: inout [UInt32]) -> UInt32? {
-            guard !documents.isAtEnd else { return nil }
-            doc &+= documents.readVarint()
-            let frequency = Int(documents.readVarint())
-            into.removeAll(keepingCapacity: true)
-            var position: UInt32 = 0
-            for _ in 0..<frequency {
-                position &+= positions.readVarint()
-                into.append(position)
-            }
-            return doc
         }
 
         /// The next document and its frequency, or nil; its positions stay encoded for

@@ -16,7 +16,6 @@ public struct SegmentBuilder {
     /// `fieldLengths[field][doc]`: the field's length in positions (0 if absent).
     private var fieldLengths: [[UInt32]] = []
     private var documents: [Document] = []
-    private var documentBytes = 0
 
     public init() {}
 
@@ -26,9 +25,6 @@ public struct SegmentBuilder {
     }
 
     public var documentCount: Int { documents.count }
-
-    /// Memory held by the builder, roughly: the inverted postings and the buffered documents.
-    public var estimatedBytes: Int { inverter.allocatedBytes + documentBytes + fieldNames.count * documents.count * 4 }
 
     /// Analyzes and buffers one document.
     /// - Throws: `IndexError.invalidDocument` if it breaks `DocumentRules` or the segment
@@ -50,13 +46,11 @@ public struct SegmentBuilder {
                 fieldStatistics[Int(number)].totalLength += UInt64(length)
                 fieldStatistics[Int(number)].documentCount += 1
             }
-            documentBytes += field.name.utf8.count + field.value.utf8.count + 32
         }
         var id = document.id
         id.withUTF8 { inverter.add(field: SegmentMeta.idFieldNumber, term: $0, docID: docID, position: 0) }
         inverter.finishField()
         documents.append(document)
-        documentBytes += document.id.utf8.count + 64
         if inverter.isFull { throw Self.tooLarge(documents.count) }
     }
 

@@ -28,9 +28,6 @@ struct TermTable {
     /// Number of distinct keys.
     var count: Int { keys.count }
 
-    /// Bytes held by the table (slab, arrays).
-    var allocatedBytes: Int { slab.capacity + slots.count * MemoryLayout<Slot>.stride + keys.capacity * 8 }
-
     /// The id of key `field` + `term`, adding it if new.
     /// - Returns: the id and whether the key was added by this call.
     @inline(__always)

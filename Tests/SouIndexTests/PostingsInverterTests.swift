@@ -1,3 +1,4 @@
+import SouFormat
 import SouRandom
 import Testing
 
@@ -77,7 +78,12 @@ import Testing
         var positions: [UInt32] = []
         inverter.forEachTermInOrder { key, reader in
             var postings: [(UInt32, [UInt32])] = []
-            while let doc = reader.next(positions: &positions) { postings.append((doc, positions)) }
+            while let (doc, frequency) = reader.nextDocument() {
+                var encoded = ByteWriter()
+                reader.copyPositions(frequency, into: &encoded)
+                positions = Self.positions(decoding: encoded.bytes)
+                postings.append((doc, positions))
+            }
             let want = expected[Array(key)] ?? []
             #expect(reader.documentFrequency == UInt32(want.count))
             #expect(postings.map(\.0) == want.map(\.0))
@@ -85,6 +91,23 @@ import Testing
             seen += 1
         }
         #expect(seen == expected.count)
+    }
+
+    /// Absolute positions from the positions file's varint deltas (the first from 0).
+    static func positions(decoding bytes: [UInt8]) -> [UInt32] {
+        var positions: [UInt32] = []
+        var value: UInt32 = 0
+        var shift: UInt32 = 0
+        for byte in bytes {
+            value |= UInt32(byte & 0x7F) << shift
+            shift += 7
+            if byte < 0x80 {
+                positions.append((positions.last ?? 0) + value)
+                value = 0
+                shift = 0
+            }
+        }
+        return positions
     }
 }
 
