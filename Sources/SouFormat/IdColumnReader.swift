@@ -52,6 +52,12 @@ public final class IdColumnReader: @unchecked Sendable {
     ///   disk since the checks at open (the CRC runs once) so that the range is impossible.
     /// - Complexity: O(id length).
     public func id(_ doc: UInt32) throws -> String {
+        String(decoding: try idBytes(doc), as: UTF8.self)
+    }
+
+    /// The UTF-8 bytes of document `doc`'s id, in the mapping (valid while the reader lives).
+    /// - Throws: as `id(_:)`.
+    public func idBytes(_ doc: UInt32) throws -> UnsafeRawBufferPointer {
         let index = Int(doc)
         guard index < count else {
             throw FormatError.corrupt(file: name, reason: "document \(doc) out of range (\(count) ids)")
@@ -62,6 +68,6 @@ public final class IdColumnReader: @unchecked Sendable {
         guard start < end, end <= bytes.count else {
             throw FormatError.corrupt(file: name, reason: "id \(doc) spans \(start)..<\(end) of \(bytes.count) bytes")
         }
-        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        return UnsafeRawBufferPointer(rebasing: bytes[start..<end])
     }
 }

@@ -19,6 +19,9 @@
 public struct PostingsWriter {
     private var postings = ByteWriter(capacity: 1 << 16)
     private var positions = ByteWriter(capacity: 1 << 16)
+    /// Bytes of each body already handed to a `FramedFileOutput` by `drain(…)`.
+    private var postingsDrained = 0
+    private var positionsDrained = 0
 
     // The open term.
     private var isInTerm = false
@@ -55,7 +58,7 @@ public struct PostingsWriter {
     public mutating func startTerm() {
         precondition(!isInTerm, "startTerm() while a term is open: call finishTerm() first")
         isInTerm = true
-        termPositionsStart = positions.count
+        termPositionsStart = positionsOffset
         skip.removeAll()
         blocks.removeAll()
         previousEntry = .origin
@@ -136,7 +139,7 @@ public struct PostingsWriter {
         precondition(isInTerm, "finishTerm() without startTerm()")
         if !blockDocs.isEmpty { finishBlock() }
         isInTerm = false
-        let postingsOffset = postings.count
+        let postingsOffset = postingsDrained + postings.count
         postings.writeVarint(UInt64(termMaxFrequency))
         postings.writeVarint(UInt64(termMinFieldLength))
         postings.writeVarint(skip.count)
@@ -150,8 +153,51 @@ public struct PostingsWriter {
         )
     }
 
+    /// Closes the open term like `finishTerm()`, except that a term to which no document was
+    /// added is dropped without writing anything (a merge that dropped every posting of a
+    /// term as deleted). - Returns: the term's `TermInfo`, or nil if it was dropped.
+    public mutating func finishTermUnlessEmpty() -> TermInfo? {
+        precondition(isInTerm, "finishTermUnlessEmpty() without startTerm()")
+        guard documentFrequency > 0 else {
+            isInTerm = false
+            return nil
+        }
+        return finishTerm()
+    }
+
+    /// Bytes encoded but not yet drained to files.
+    public var bufferedBytes: Int { postings.count + positions.count }
+
+    /// The positions body's size so far, drained bytes included.
+    private var positionsOffset: Int { positionsDrained + positions.count }
+
+    /// Hands the bytes encoded so far to the two files (between terms), so that a writer of
+    /// a large segment holds at most one term's postings in memory.
+    public mutating func drain(
+        postingsTo postingsFile: FramedFileOutput,
+        positionsTo positionsFile: FramedFileOutput
+    ) throws {
+        precondition(!isInTerm, "drain(…) while a term is open: call finishTerm() first")
+        postingsDrained += postings.count
+        positionsDrained += positions.count
+        try postingsFile.drain(&postings)
+        try positionsFile.drain(&positions)
+    }
+
+    /// Writes the rest of both bodies to the files and finishes them.
+    /// - Returns: the two files' sizes.
+    public mutating func finish(
+        postingsTo postingsFile: FramedFileOutput,
+        positionsTo positionsFile: FramedFileOutput
+    ) throws -> (postings: Int, positions: Int) {
+        try drain(postingsTo: postingsFile, positionsTo: positionsFile)
+        return (try postingsFile.finish(), try positionsFile.finish())
+    }
+
     /// The two complete files, framed (`FileFraming`) as `.postings` and `.positions`.
+    /// Only for a writer that was never drained.
     public func finish() -> (postings: [UInt8], positions: [UInt8]) {
+        precondition(postingsDrained == 0 && positionsDrained == 0, "finish() after drain(…): finish the files")
         precondition(!isInTerm, "finish() while a term is open: call finishTerm() first")
         return (
             FileFraming.frame(postings.bytes, kind: .postings, version: version),
@@ -165,7 +211,7 @@ public struct PostingsWriter {
         blockFieldLengths.removeAll(keepingCapacity: true)
         blockMaxFrequency = 0
         blockMinFieldLength = .max
-        blockPositionsStart = positions.count
+        blockPositionsStart = positionsOffset
     }
 
     /// Encodes the open block (full: bit-packed; partial: the varint tail) and its skip entry.
@@ -209,7 +255,7 @@ public struct PostingsWriter {
             blockOffset: UInt64(blockStart),
             blockLength: UInt64(blocks.count - blockStart),
             positionsOffset: UInt64(blockPositionsStart - termPositionsStart),
-            positionsLength: UInt64(positions.count - blockPositionsStart),
+            positionsLength: UInt64(positionsOffset - blockPositionsStart),
             maxFrequency: blockMaxFrequency,
             minFieldLength: blockMinFieldLength,
             impacts: impacts

@@ -18,7 +18,8 @@ public final class StoredFieldsReader: @unchecked Sendable {
     private let body: UnsafeRawBufferPointer
     private let name: String
     private let indexOffset: Int
-    private let blockCount: Int
+    /// Number of compressed blocks.
+    public let blockCount: Int
     /// This reader's key in the block cache: never reused, unlike the object's address.
     private let serial: UInt64
     private let cache: StoredBlockCache
@@ -166,7 +167,7 @@ public final class StoredFieldsReader: @unchecked Sendable {
         }
     }
 
-    private func entry(_ block: Int) throws -> StoredFieldsLayout.BlockEntry {
+    func entry(_ block: Int) throws -> StoredFieldsLayout.BlockEntry {
         var reader = ByteReader(body, offset: indexOffset + block * StoredFieldsLayout.entrySize, file: name)
         return try StoredFieldsLayout.BlockEntry.decode(from: &reader)
     }
@@ -176,6 +177,13 @@ public final class StoredFieldsReader: @unchecked Sendable {
     }
 
     private func inflate(_ block: Int) throws -> [UInt8] {
+        let (compressed, entry) = try compressedBlock(block)
+        return try Zlib.decompress(compressed, originalSize: Int(entry.rawSize))
+    }
+
+    /// Block `block`'s compressed bytes, in the mapping, and its index entry.
+    /// - Throws: `FormatError.corrupt` if the entry lies outside the blocks.
+    func compressedBlock(_ block: Int) throws -> (UnsafeRawBufferPointer, StoredFieldsLayout.BlockEntry) {
         let entry = try entry(block)
         // init checked that blocks are contiguous, end at indexOffset and cannot inflate to more
         // than deflate allows; the entry was read again from the mapping since, so check that it
@@ -187,7 +195,6 @@ public final class StoredFieldsReader: @unchecked Sendable {
             throw FormatError.corrupt(file: name, reason: "block \(block) entry \(entry) lies outside the blocks")
         }
         let start = Int(entry.offset)
-        let compressed = UnsafeRawBufferPointer(rebasing: body[start..<(start + Int(entry.compressedSize))])
-        return try Zlib.decompress(compressed, originalSize: Int(entry.rawSize))
+        return (UnsafeRawBufferPointer(rebasing: body[start..<(start + Int(entry.compressedSize))]), entry)
     }
 }

@@ -18,6 +18,8 @@ public struct StoredFieldsWriter {
     public let level: Int32
 
     private var body = ByteWriter()
+    /// Bytes of the body already handed to a `FramedFileOutput` by `drain(to:)`.
+    private var drained = 0
     private var entries: [StoredFieldsLayout.BlockEntry] = []
     private var block = ByteWriter()
     private var scratch = ByteWriter()
@@ -55,18 +57,79 @@ public struct StoredFieldsWriter {
         if block.count >= blockSize { try flushBlock() }
     }
 
+    /// Appends `documents` documents as one block compressed elsewhere (a merge copying a
+    /// block of an input segment whose documents are all live): no inflation, no deflation.
+    /// The open block, if any, is compressed first, so blocks stay in document order.
+    ///
+    /// - Parameters:
+    ///   - compressed: the block as zlib stored it; it must inflate to `rawSize` bytes
+    ///     holding exactly `documents` length-prefixed documents (the caller copies it from a
+    ///     checked segment; readers check it again when they inflate it).
+    /// - Throws: as `add(_:)`.
+    public mutating func addCompressedBlock(
+        _ compressed: UnsafeRawBufferPointer,
+        rawSize: UInt32,
+        documents: UInt32
+    ) throws {
+        precondition(documents > 0, "a block holds at least one document")
+        guard UInt64(documentCount) + UInt64(documents) <= UInt64(UInt32.max), compressed.count <= Int(UInt32.max)
+        else {
+            throw FormatError.corrupt(file: "stored fields (writing)", reason: "too many documents")
+        }
+        if block.count > 0 { try flushBlock() }
+        entries.append(
+            .init(
+                firstDocID: documentCount,
+                offset: UInt64(drained + body.count),
+                compressedSize: UInt32(compressed.count),
+                rawSize: rawSize
+            )
+        )
+        body.write(bytes: compressed)
+        documentCount += documents
+        blockFirstDocID = documentCount
+    }
+
+    /// Bytes compressed but not yet drained to a file (the open block not counted).
+    public var bufferedBytes: Int { body.count }
+
+    /// Hands the compressed blocks so far to `file`; a writer of a large segment keeps only
+    /// the open block and the block index (24 bytes per block) in memory.
+    public mutating func drain(to file: FramedFileOutput) throws {
+        drained += body.count
+        try file.drain(&body)
+    }
+
     /// The complete framed file (kind `.storedFields`). Compresses the last partial block.
+    /// Only for a writer that was never drained.
     ///
     /// - Throws: `FormatError.compression` if zlib fails.
     public mutating func finish() throws -> [UInt8] {
+        precondition(drained == 0, "finish() after drain(to:): use finish(to:)")
         if block.count > 0 { try flushBlock() }
         var out = body
-        let indexOffset = out.count
+        appendIndex(to: &out)
+        return FileFraming.frame(out.bytes, kind: .storedFields)
+    }
+
+    /// Compresses the last partial block, writes the rest of the body and the block index to
+    /// `file` and finishes it.
+    /// - Returns: the file's size.
+    public mutating func finish(to file: FramedFileOutput) throws -> Int {
+        if block.count > 0 { try flushBlock() }
+        try drain(to: file)
+        var index = ByteWriter()
+        appendIndex(to: &index)
+        try file.drain(&index)
+        return try file.finish()
+    }
+
+    private func appendIndex(to out: inout ByteWriter) {
+        let indexOffset = drained + out.count
         for entry in entries { entry.encode(into: &out) }
         out.write(documentCount)
         out.write(UInt32(entries.count))
         out.write(UInt64(indexOffset))
-        return FileFraming.frame(out.bytes, kind: .storedFields)
     }
 
     private mutating func flushBlock() throws {
@@ -80,7 +143,7 @@ public struct StoredFieldsWriter {
         entries.append(
             .init(
                 firstDocID: blockFirstDocID,
-                offset: UInt64(body.count),
+                offset: UInt64(drained + body.count),
                 compressedSize: UInt32(compressed.count),
                 rawSize: UInt32(block.count)
             )

@@ -18,7 +18,7 @@ public final class TermDictionaryReader: @unchecked Sendable {
     private let body: UnsafeRawBufferPointer
     private let name: String
     private let indexOffset: Int
-    private let blockCount: Int
+    let blockCount: Int
 
     /// Opens and checks a term dictionary.
     ///
@@ -95,25 +95,9 @@ public final class TermDictionaryReader: @unchecked Sendable {
     /// - Complexity: O(log(blocks) + termsPerBlock + matches). One key buffer is reused; it is
     ///   copied only if `visit` keeps it.
     public func enumerate(prefix: [UInt8], _ visit: (_ term: [UInt8], _ info: TermInfo) throws -> Bool) throws {
-        guard blockCount > 0 else { return }
-        let first = try prefix.withUnsafeBytes { try lastBlock(withFirstKeyAtMost: $0) }
-        var key: [UInt8] = []
-        key.reserveCapacity(64)
-        for block in max(first, 0)..<blockCount {
-            var reader = try blockReader(block)
-            while !reader.isAtEnd {
-                let shared = try reader.readVarintInt(limit: key.count)
-                let suffixLength = try reader.readVarintInt(limit: reader.remaining)
-                let suffix = try reader.readBytes(suffixLength)
-                key.removeLast(key.count - shared)
-                key.append(contentsOf: suffix)
-                let info = try TermInfo.decode(from: &reader)
-                if key.starts(with: prefix) {
-                    guard try visit(key, info) else { return }
-                } else if prefix.lexicographicallyPrecedes(key) {
-                    return  // past every key that can start with `prefix`
-                }
-            }
+        var terms = try self.terms(withPrefix: prefix)
+        while try terms.next() {
+            guard try visit(terms.key, terms.info) else { return }
         }
     }
 
@@ -122,7 +106,7 @@ public final class TermDictionaryReader: @unchecked Sendable {
     /// A reader confined to block `block` (in `0..<blockCount`)'s bytes.
     ///
     /// - Throws: `FormatError.corrupt` if the block's offsets are out of order or past the index.
-    private func blockReader(_ block: Int) throws -> ByteReader {
+    func blockReader(_ block: Int) throws -> ByteReader {
         let start = body.loadUnaligned(fromByteOffset: indexOffset + block * 8, as: UInt64.self).littleEndian
         let end =
             block + 1 < blockCount
@@ -142,7 +126,7 @@ public final class TermDictionaryReader: @unchecked Sendable {
 
     /// Binary search: the last block whose first key is ≤ `target`, or -1 if `target` sorts
     /// before every key.
-    private func lastBlock(withFirstKeyAtMost target: UnsafeRawBufferPointer) throws -> Int {
+    func lastBlock(withFirstKeyAtMost target: UnsafeRawBufferPointer) throws -> Int {
         var low = 0
         var high = blockCount
         while low < high {

@@ -17,6 +17,8 @@ public struct TermDictionaryWriter: Sendable {
     public let termsPerBlock: Int
 
     private var body = ByteWriter()
+    /// Bytes of the body already handed to a `FramedFileOutput` by `drain(to:)`.
+    private var drained = 0
     private var blockOffsets: [UInt64] = []
     private var previous: [UInt8] = []
     private var termCount = 0
@@ -55,7 +57,7 @@ public struct TermDictionaryWriter: Sendable {
         }
         var shared = 0
         if termsInBlock == termsPerBlock || termCount == 0 {
-            blockOffsets.append(UInt64(body.count))
+            blockOffsets.append(UInt64(drained + body.count))
             termsInBlock = 0
         } else {
             shared = TermDictionaryLayout.sharedPrefixLength(previous, term)
@@ -70,16 +72,41 @@ public struct TermDictionaryWriter: Sendable {
         termsInBlock += 1
     }
 
+    /// Bytes encoded but not yet drained to a file.
+    public var bufferedBytes: Int { body.count }
+
+    /// Hands the terms encoded so far to `file`; a writer of a large dictionary keeps only
+    /// the block index (8 bytes per block) in memory.
+    public mutating func drain(to file: FramedFileOutput) throws {
+        drained += body.count
+        try file.drain(&body)
+    }
+
     /// The complete framed file (kind `.termDictionary`). The writer may be used again
-    /// afterwards: `finish()` does not change it.
+    /// afterwards: `finish()` does not change it. Only for a writer that was never drained.
     public func finish() -> [UInt8] {
+        precondition(drained == 0, "finish() after drain(to:): use finish(to:)")
         var out = body
-        let indexOffset = out.count
+        appendIndex(to: &out)
+        return FileFraming.frame(out.bytes, kind: .termDictionary)
+    }
+
+    /// Writes the rest of the body and the block index to `file` and finishes it.
+    /// - Returns: the file's size.
+    public mutating func finish(to file: FramedFileOutput) throws -> Int {
+        try drain(to: file)
+        var index = ByteWriter()
+        appendIndex(to: &index)
+        try file.drain(&index)
+        return try file.finish()
+    }
+
+    private func appendIndex(to out: inout ByteWriter) {
+        let indexOffset = drained + out.count
         for offset in blockOffsets { out.write(offset) }
         out.write(UInt64(indexOffset))
         out.write(UInt64(termCount))
         out.write(UInt32(blockOffsets.count))
         out.write(UInt32(termsPerBlock))
-        return FileFraming.frame(out.bytes, kind: .termDictionary)
     }
 }

@@ -3,6 +3,7 @@ import SouFormat
 extension IndexWriter {
     /// A merge in flight: its inputs and their deletions when it started.
     struct RunningMerge: Sendable {
+        /// The input segments' names, in the order the merge reads them.
         var inputs: [String]
         var startDeletions: [String: DeletionBitmap]
         var output: String
@@ -14,7 +15,7 @@ extension IndexWriter {
     struct FinishedMerge: Sendable {
         var merge: RunningMerge
         /// nil when no input document was live: the inputs simply disappear.
-        var result: (SegmentInfo, SegmentReader)?
+        var result: Merger.Output?
     }
 
     /// Asks the merge policy for merges and starts them in the background.
@@ -48,7 +49,7 @@ extension IndexWriter {
             let output = "seg-\(nextSegmentNumber)"
             nextSegmentNumber += 1
             let merge = RunningMerge(
-                inputs: group,
+                inputs: inputs.map(\.entry.name),
                 startDeletions: Dictionary(uniqueKeysWithValues: inputs.map { ($0.entry.name, $0.deletions) }),
                 output: output
             )
@@ -57,12 +58,19 @@ extension IndexWriter {
             runningMerges[id] = merge
             let directory = self.directory
             let cancellation = merge.cancellation
+            let rate = options.mergePolicy.maxMergeBytesPerSecond
             mergeTasks[id] = Task {
-                let result: Result<(SegmentInfo, SegmentReader)?, any Error>
+                let result: Result<Merger.Output?, any Error>
                 do {
                     result = .success(
                         try await BlockingIO.runMerge {
-                            try Merger.merge(views, directory: directory, name: output, cancellation: cancellation)
+                            try Merger.merge(
+                                views,
+                                directory: directory,
+                                name: output,
+                                cancellation: cancellation,
+                                throttle: rate > 0 ? MergeThrottle(bytesPerSecond: rate) : nil
+                            )
                         }
                     )
                 } catch {
@@ -74,22 +82,21 @@ extension IndexWriter {
         publishStats()
     }
 
-    private func mergeFinished(id: Int, result: Result<(SegmentInfo, SegmentReader)?, any Error>) {
+    private func mergeFinished(id: Int, result: Result<Merger.Output?, any Error>) {
         mergeTasks[id] = nil
         guard let merge = runningMerges.removeValue(forKey: id) else { return }
         switch result {
         case .failure(let error) where error is CancellationError:
             break
         case .failure(let error):
-            // A full disk fails every attempt: wait before the next one (a merge re-reads
-            // and re-analyses all its documents before it writes).
+            // A full disk fails every attempt: wait before the next one.
             mergeRetryAt = elapsed() + Self.mergeRetryDelay
             options.warningHandler("index '\(name)': merge of \(merge.inputs.joined(separator: ", ")) failed: \(error)")
         case .success(let output):
             if state == .running {
                 finishedMerges.append(FinishedMerge(merge: merge, result: output))
-            } else if let (info, _) = output {
-                for file in info.files { try? SystemCalls.removeFile(directory + "/" + file) }
+            } else if let output {
+                for file in output.info.files { try? SystemCalls.removeFile(directory + "/" + file) }
             }
         }
         publishStats()
@@ -98,7 +105,7 @@ extension IndexWriter {
     /// Replaces the inputs of finished merges by their outputs in the working state.
     ///
     /// Documents deleted in an input after its merge started are still live in the
-    /// output; they are found by external id and deleted there too.
+    /// output; the merge's doc maps say where they went, and they are deleted there too.
     func installFinishedMerges() {
         let finished = finishedMerges
         finishedMerges = []
@@ -108,7 +115,7 @@ extension IndexWriter {
                 counters.mergesDone += 1
             } catch {
                 options.warningHandler("index '\(name)': merge into \(merge.merge.output) discarded: \(error)")
-                if let (info, _) = merge.result { obsoleteFiles += info.files }
+                if let output = merge.result { obsoleteFiles += output.info.files }
             }
         }
     }
@@ -119,16 +126,19 @@ extension IndexWriter {
             throw IndexError.corrupt("merge inputs are gone")
         }
         var replacement: LiveSegment?
-        if let (info, reader) = finished.result {
+        if let output = finished.result {
+            let (info, reader) = (output.info, output.reader)
             var deletions = DeletionBitmap(documentCount: reader.documentCount)
             for index in inputIndexes {
                 let input = segments[index]
+                // Doc maps are in the order of `merge.inputs`.
+                guard let position = finished.merge.inputs.firstIndex(of: input.entry.name) else { continue }
+                let docMap = output.docMaps[position]
                 guard let before = finished.merge.startDeletions[input.entry.name] else { continue }
                 guard input.deletions.deletedCount > before.deletedCount else { continue }
                 for docID in 0..<UInt32(input.reader.documentCount)
                 where input.deletions.isDeleted(docID) && !before.isDeleted(docID) {
-                    let id = try input.reader.id(docID)  // from the id column: no block to inflate
-                    if let merged = try reader.docID(forExternalID: id) { deletions.delete(merged) }
+                    if let merged = docMap[docID] { deletions.delete(merged) }
                 }
             }
             replacement = LiveSegment(

@@ -132,3 +132,16 @@ public final class SegmentReader: @unchecked Sendable {
         return try storedFields.document(docID).id
     }
 }
+
+extension SegmentReader {
+    /// Drops this process's mappings of every page of the segment's files (a merge that
+    /// read them all); see `MappedFile.releaseResidentPages()`.
+    func releaseResidentPages() {
+        dictionary.file.releaseResidentPages()
+        postings.postingsFile.releaseResidentPages()
+        postings.positionsFile.releaseResidentPages()
+        storedFields.file.releaseResidentPages()
+        norms.file.releaseResidentPages()
+        ids?.file.releaseResidentPages()
+    }
+}

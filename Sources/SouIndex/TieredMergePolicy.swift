@@ -29,6 +29,8 @@ public struct TieredMergePolicy: MergePolicy {
         public var deletesPercentAllowed: Double
         /// Merges that may run at the same time (each on its own thread).
         public var maxConcurrentMerges: Int
+        /// Bytes per second a merge may write, 0 for no limit (`MergeThrottle`).
+        public var maxMergeBytesPerSecond: Int
 
         public init(
             segmentsPerTier: Int = 10,
@@ -36,7 +38,8 @@ public struct TieredMergePolicy: MergePolicy {
             floorSegmentBytes: Int = 2 << 20,
             maxMergedSegmentBytes: Int = 5 << 30,
             deletesPercentAllowed: Double = 20,
-            maxConcurrentMerges: Int = 1
+            maxConcurrentMerges: Int = 1,
+            maxMergeBytesPerSecond: Int = 0
         ) {
             self.segmentsPerTier = max(2, segmentsPerTier)
             self.maxMergeAtOnce = max(2, maxMergeAtOnce)
@@ -44,6 +47,7 @@ public struct TieredMergePolicy: MergePolicy {
             self.maxMergedSegmentBytes = max(1, maxMergedSegmentBytes)
             self.deletesPercentAllowed = min(100, max(0, deletesPercentAllowed))
             self.maxConcurrentMerges = max(1, maxConcurrentMerges)
+            self.maxMergeBytesPerSecond = max(0, maxMergeBytesPerSecond)
         }
     }
 

@@ -243,7 +243,9 @@ extension Configuration {
             floorSegmentBytes: mergeFloorSegmentBytes,
             maxMergedSegmentBytes: mergeMaxSegmentBytes,
             deletesPercentAllowed: Double(mergeDeletesPercentAllowed),
-            maxConcurrentMerges: mergeMaxConcurrent
+            maxConcurrentMerges: mergeMaxConcurrent,
+            maxMergeBytesPerSecond: mergeMaxMBPerSecond.multipliedReportingOverflow(by: 1 << 20).overflow
+                ? Int.max : mergeMaxMBPerSecond << 20
         )
     }
 }

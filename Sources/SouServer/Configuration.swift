@@ -66,6 +66,8 @@ public struct Configuration: Sendable, Equatable {
     public var mergeDeletesPercentAllowed: Int = Settings.mergeDeletesPercentAllowed.defaultValue
     /// `merge_max_concurrent`: merges running at once, each on its own thread.
     public var mergeMaxConcurrent: Int = Settings.mergeMaxConcurrent.defaultValue
+    /// `merge_max_mb_per_sec`: MB (2^20 bytes) per second one merge may write; 0: no limit.
+    public var mergeMaxMBPerSecond: Int = Settings.mergeMaxMBPerSecond.defaultValue
 
     /// The defaults.
     public init() {}

@@ -11,7 +11,7 @@ public enum Settings {
         maxResults, totalThreshold, queryTimeout, searchThreads, writerUIDs, durability, batchInterval, refreshInterval,
         maxBufferedDocuments, indexingThreads, shutdownTimeout, mergeSegmentsPerTier, mergeMaxAtOnce,
         mergeFloorSegmentBytes,
-        mergeMaxSegmentBytes, mergeDeletesPercentAllowed, mergeMaxConcurrent, bm25K1, bm25B,
+        mergeMaxSegmentBytes, mergeDeletesPercentAllowed, mergeMaxConcurrent, mergeMaxMBPerSecond, bm25K1, bm25B,
     ]
 
     /// The setting whose TOML key is `key`.
@@ -219,6 +219,14 @@ public enum Settings {
         default: 1,
         range: .atLeast(1),
         help: "Merges running at once"
+    )
+    static let mergeMaxMBPerSecond = Setting(
+        "merge_max_mb_per_sec",
+        \.mergeMaxMBPerSecond,
+        type: .integer,
+        default: 0,
+        range: .atLeast(0),
+        help: "MB/s one merge may write, 0 for no limit"
     )
     static let bm25K1 = Setting(
         "bm25_k1",

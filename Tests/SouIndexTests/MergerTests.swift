@@ -18,7 +18,7 @@ import Testing
         }
         #expect(try SystemCalls.listDirectory(scratch.path).allSatisfy { $0.hasPrefix("seg-1.") })
         let merged = try #require(try Merger.merge([input], directory: scratch.path, name: "seg-2"))
-        #expect(merged.0.documentCount == 20)
+        #expect(merged.info.documentCount == 20)
     }
 
     /// Closing while merges run: close cancels them, and what stays on disk is exactly the

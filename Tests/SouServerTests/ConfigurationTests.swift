@@ -41,14 +41,18 @@ import Testing
                 bm25_b = 0.3
                 merge_segments_per_tier = 4
                 merge_max_concurrent = 2
+                merge_max_mb_per_sec = 40
                 """
         )
         #expect(configuration.bm25K1 == 2 && configuration.bm25B == 0.3)
         #expect(configuration.mergeSettings.segmentsPerTier == 4)
         #expect(configuration.mergeSettings.maxConcurrentMerges == 2)
+        #expect(configuration.mergeSettings.maxMergeBytesPerSecond == 40 << 20)
+        #expect(Configuration().mergeSettings.maxMergeBytesPerSecond == 0)
         try configuration.validate()
         for (key, text) in [
             ("bm25_b", "bm25_b = 1.5"), ("bm25_k1", "bm25_k1 = -1"), ("merge_max_at_once", "merge_max_at_once = 1"),
+            ("merge_max_mb_per_sec", "merge_max_mb_per_sec = -1"),
         ] {
             var bad = Configuration()
             try bad.apply(toml: text)
