@@ -35,13 +35,15 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // glibc's allocator controls (mallopt, malloc_trim): no library to link, a header.
+        .systemLibrary(name: "CMalloc"),
         // The data model every layer shares: Document and the document-id rules.
         .target(name: "SouDocument"),
         // SplitMix64, the one seeded generator of tests, `sou bench` and Benchmarks/.
         .target(name: "SouRandom"),
         .target(name: "SouAnalysis", linkerSettings: [.linkedLibrary("_FoundationICU")]),
         .target(name: "SouFormat", dependencies: ["CZlib", "SouDocument"]),
-        .target(name: "SouIndex", dependencies: ["SouAnalysis", "SouDocument", "SouFormat"]),
+        .target(name: "SouIndex", dependencies: ["CMalloc", "SouAnalysis", "SouDocument", "SouFormat"]),
         .target(name: "SouQuery", dependencies: ["SouAnalysis", "SouDocument", "SouFormat", "SouIndex"]),
         .target(name: "SouProtocol", dependencies: ["SouDocument"]),
         .target(

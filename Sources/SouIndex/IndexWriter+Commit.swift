@@ -92,7 +92,10 @@ extension IndexWriter {
         injectedManifestSyncError = nil
         let lastSequence = self.lastSequence
 
-        let result = try await BlockingIO.run { try Self.write(plan, lastSequence: lastSequence) }
+        let result = try await BlockingIO.run {
+            defer { MallocTuning.returnFreeMemory() }  // the segment builders' buffers
+            return try Self.write(plan, lastSequence: lastSequence)
+        }
 
         // Committed: adopt the new state.
         let oldWAL = wal

@@ -64,7 +64,8 @@ extension IndexWriter {
                 do {
                     result = .success(
                         try await BlockingIO.runMerge {
-                            try Merger.merge(
+                            defer { MallocTuning.returnFreeMemory() }
+                            return try Merger.merge(
                                 views,
                                 directory: directory,
                                 name: output,

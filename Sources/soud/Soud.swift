@@ -126,6 +126,7 @@ struct Soud: AsyncParsableCommand {
 
     func run() async throws {
         if let checkDirectory { return try runCheck(checkDirectory) }
+        MallocTuning.limitArenas(to: 2)
         let configuration: Configuration
         do {
             configuration = try resolvedConfiguration()
