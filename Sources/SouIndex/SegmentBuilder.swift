@@ -75,29 +75,45 @@ public struct SegmentBuilder {
         return number
     }
 
-    /// Writes the segment's files `<name>.*` into `directory` and fsyncs each (not the directory).
+    /// Writes the segment's files `<name>.*` into `directory` and fsyncs each (not the
+    /// directory). Each file is written as it is encoded (`FramedFileOutput`): no file is
+    /// ever whole in memory.
     /// - Returns: the segment's manifest entry.
-    /// - Throws: `FormatError.io` on write failures; a partially written segment is removed.
+    /// - Throws: `FormatError.io` on write failures, `IndexError.io` if the postings outgrew
+    ///   the pool; a partially written segment is removed.
     public func write(to directory: String, name: String) throws -> SegmentInfo {
-        let images = try encode()
-        var written: [String] = []
+        if inverter.isFull { throw Self.tooLarge(documents.count) }
+        var created: [String] = []
+        func output(_ file: SegmentFile, _ kind: FileKind) throws -> FramedFileOutput {
+            let path = file.path(directory: directory, segment: name)
+            created.append(path)
+            return try FramedFileOutput(path: path, kind: kind)
+        }
         do {
-            for (file, bytes) in images {
-                let path = file.path(directory: directory, segment: name)
-                try DurableFile.write(bytes, to: path, sync: true)
-                written.append(path)
-            }
+            var sizes: [SegmentFile: Int] = [:]
+            let meta = SegmentMeta(documentCount: documents.count, fieldNames: fieldNames, fieldStatistics: fieldStatistics)
+            let metaBytes = meta.encode()
+            created.append(SegmentFile.meta.path(directory: directory, segment: name))
+            try DurableFile.write(metaBytes, to: created[0], sync: true)
+            sizes[.meta] = metaBytes.count
+            (sizes[.dictionary], sizes[.postings], sizes[.positions]) = try writePostings(
+                dictionary: try output(.dictionary, .termDictionary),
+                postings: try output(.postings, .postings),
+                positions: try output(.positions, .positions)
+            )
+            sizes[.storedFields] = try writeStoredFields(to: try output(.storedFields, .storedFields))
+            sizes[.fieldNorms] = try writeNorms(to: try output(.fieldNorms, .fieldNorms))
+            sizes[.ids] = try writeIds(to: try output(.ids, .idColumn))
+            return SegmentInfo(
+                name: name,
+                documentCount: documents.count,
+                byteSize: sizes.values.reduce(0, +),
+                files: SegmentFile.allCases.map { $0.fileName(segment: name) }
+            )
         } catch {
-            for path in written { unlinkQuietly(path) }
-            unlinkQuietly(SegmentFile.allCases.map { $0.path(directory: directory, segment: name) })
+            unlinkQuietly(created)
             throw error
         }
-        return SegmentInfo(
-            name: name,
-            documentCount: documents.count,
-            byteSize: images.reduce(0) { $0 + $1.1.count },
-            files: images.map { $0.0.fileName(segment: name) }
-        )
     }
 
     /// Unsigned byte order of dictionary keys (memcmp, then the shorter first).
@@ -114,9 +130,14 @@ public struct SegmentBuilder {
         }
     }
 
-    /// Every file of the segment as a framed image, in `SegmentFile` order.
-    func encode() throws -> [(SegmentFile, [UInt8])] {
-        if inverter.isFull { throw Self.tooLarge(documents.count) }
+    /// Encoded bytes a writer buffers before handing them to its file.
+    private static let drainThreshold = 1 << 20
+
+    private func writePostings(
+        dictionary dictionaryFile: FramedFileOutput,
+        postings postingsFile: FramedFileOutput,
+        positions positionsFile: FramedFileOutput
+    ) throws -> (Int, Int, Int) {
         var postings = PostingsWriter()
         var dictionary = TermDictionaryWriter()
         try inverter.forEachTermInOrder { key, reader in
@@ -130,32 +151,40 @@ public struct SegmentBuilder {
                 }
             }
             try dictionary.add(key, postings.finishTerm())
+            if postings.bufferedBytes >= Self.drainThreshold {
+                try postings.drain(postingsTo: postingsFile, positionsTo: positionsFile)
+            }
+            if dictionary.bufferedBytes >= Self.drainThreshold { try dictionary.drain(to: dictionaryFile) }
         }
-        let (postingsImage, positionsImage) = postings.finish()
+        let (postingsSize, positionsSize) = try postings.finish(postingsTo: postingsFile, positionsTo: positionsFile)
+        return (try dictionary.finish(to: dictionaryFile), postingsSize, positionsSize)
+    }
 
+    private func writeStoredFields(to file: FramedFileOutput) throws -> Int {
         var stored = StoredFieldsWriter()
-        for document in documents { try stored.add(document) }
-
-        var norms = FieldNormsWriter(fieldCount: fieldNames.count)
-        var docLengths = [UInt32](repeating: 0, count: fieldNames.count)
-        for doc in documents.indices {
-            for field in fieldLengths.indices { docLengths[field] = fieldLengths[field][doc] }
-            norms.add(lengths: docLengths)
+        for document in documents {
+            try stored.add(document)
+            if stored.bufferedBytes >= Self.drainThreshold { try stored.drain(to: file) }
         }
+        return try stored.finish(to: file)
+    }
 
-        var ids = IdColumnWriter()
-        for document in documents { try ids.add(document.id) }
+    private func writeNorms(to file: FramedFileOutput) throws -> Int {
+        var norms = try FieldNormsWriter.Streaming(fieldCount: fieldNames.count, documentCount: documents.count, file: file)
+        for field in fieldLengths.indices {
+            for length in fieldLengths[field].prefix(documents.count) { try norms.add(length) }
+        }
+        return try norms.finish()
+    }
 
-        let meta = SegmentMeta(documentCount: documents.count, fieldNames: fieldNames, fieldStatistics: fieldStatistics)
-        return [
-            (.meta, meta.encode()),
-            (.dictionary, dictionary.finish()),
-            (.postings, postingsImage),
-            (.positions, positionsImage),
-            (.storedFields, try stored.finish()),
-            (.fieldNorms, norms.finish()),
-            (.ids, ids.finish()),
-        ]
+    private func writeIds(to file: FramedFileOutput) throws -> Int {
+        var ids = try IdColumnWriter.Streaming(count: documents.count, file: file)
+        for document in documents { try ids.addLength(document.id.utf8.count) }
+        for document in documents {
+            var id = document.id
+            try id.withUTF8 { try ids.addBytes(UnsafeRawBufferPointer($0)) }
+        }
+        return try ids.finish()
     }
 }
 

@@ -126,6 +126,8 @@ import Testing
         }
         let error = try #require(failure as? IndexError)
         #expect("\(error)".contains("more than 4 GiB of postings"))
-        #expect(throws: IndexError.self) { try builder.encode() }
+        let scratch = ScratchDirectory()
+        #expect(throws: IndexError.self) { try builder.write(to: scratch.path, name: "seg-1") }
+        #expect(try SystemCalls.listDirectory(scratch.path).isEmpty)
     }
 }
