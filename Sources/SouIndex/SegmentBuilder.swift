@@ -91,7 +91,11 @@ public struct SegmentBuilder {
         }
         do {
             var sizes: [SegmentFile: Int] = [:]
-            let meta = SegmentMeta(documentCount: documents.count, fieldNames: fieldNames, fieldStatistics: fieldStatistics)
+            let meta = SegmentMeta(
+                documentCount: documents.count,
+                fieldNames: fieldNames,
+                fieldStatistics: fieldStatistics
+            )
             let metaBytes = meta.encode()
             created.append(SegmentFile.meta.path(directory: directory, segment: name))
             try DurableFile.write(metaBytes, to: created[0], sync: true)
@@ -170,7 +174,11 @@ public struct SegmentBuilder {
     }
 
     private func writeNorms(to file: FramedFileOutput) throws -> Int {
-        var norms = try FieldNormsWriter.Streaming(fieldCount: fieldNames.count, documentCount: documents.count, file: file)
+        var norms = try FieldNormsWriter.Streaming(
+            fieldCount: fieldNames.count,
+            documentCount: documents.count,
+            file: file
+        )
         for field in fieldLengths.indices {
             for length in fieldLengths[field].prefix(documents.count) { try norms.add(length) }
         }

@@ -92,7 +92,11 @@ import Glibc
                 try copy.add(documents[Int(raw.documents.lowerBound)])
                 expected.append(documents[Int(raw.documents.lowerBound)])
             } else {
-                try copy.addCompressedBlock(raw.compressed, rawSize: raw.rawSize, documents: UInt32(raw.documents.count))
+                try copy.addCompressedBlock(
+                    raw.compressed,
+                    rawSize: raw.rawSize,
+                    documents: UInt32(raw.documents.count)
+                )
                 expected += raw.documents.map { documents[Int($0)] }
             }
             try copy.drain(to: copyFile)
