@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -15,6 +17,14 @@ public final class MappedFile: @unchecked Sendable {
     public let bytes: UnsafeRawBufferPointer
     private let mapping: UnsafeMutableRawPointer?
     private let length: Int
+    private let checksummed = Atomic<Int>(0)
+
+    /// How many bytes of this file have been checksummed (`FileFraming.verifyChecksum(of:)`)
+    /// since it was mapped: lets tests see that opening with `OpenChecks.structure` reads no
+    /// body, and that verification reads all of it.
+    public var checksummedBytes: Int { checksummed.load(ordering: .relaxed) }
+
+    func countChecksummed(_ bytes: Int) { checksummed.add(bytes, ordering: .relaxed) }
 
     /// Maps `path` read-only.
     /// - Parameter willNeed: advise the kernel to read ahead (hot files such as postings).
@@ -48,6 +58,28 @@ public final class MappedFile: @unchecked Sendable {
     public func releaseResidentPages() {
         if let mapping { _ = madvise(mapping, length, MADV_DONTNEED) }
     }
+
+    /// Drops this process's mappings of the pages that hold `range` (whole pages inside it,
+    /// plus the partial ones at its ends); see `releaseResidentPages()`.
+    public func releaseResidentPages(_ range: Range<Int>) {
+        advise(range, MADV_DONTNEED)
+    }
+
+    /// Asks the kernel to read `range` ahead (`MADV_WILLNEED`), for a sequential pass.
+    public func willNeed(_ range: Range<Int>) {
+        advise(range, MADV_WILLNEED)
+    }
+
+    private func advise(_ range: Range<Int>, _ advice: Int32) {
+        guard let mapping, !range.isEmpty else { return }
+        let page = Self.pageSize
+        let start = range.lowerBound / page * page
+        let end = min(length, range.upperBound)
+        guard start < end else { return }
+        _ = madvise(mapping + start, end - start, advice)
+    }
+
+    private static let pageSize = max(4096, Int(sysconf(Int32(_SC_PAGESIZE))))
 
     deinit {
         if let mapping { munmap(mapping, length) }

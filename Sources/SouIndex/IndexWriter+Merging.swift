@@ -62,7 +62,9 @@ extension IndexWriter {
                 do {
                     result = .success(
                         try await BlockingIO.runMerge {
-                            try Merger.merge(views, directory: directory, name: output, cancellation: cancellation)
+                            // Inputs opened unverified are verified before the merge reads them.
+                            for view in views { try view.reader.verify() }
+                            return try Merger.merge(views, directory: directory, name: output, cancellation: cancellation)
                         }
                     )
                 } catch {
@@ -85,6 +87,11 @@ extension IndexWriter {
             // and re-analyses all its documents before it writes).
             mergeRetryAt = elapsed() + Self.mergeRetryDelay
             options.warningHandler("index '\(name)': merge of \(merge.inputs.joined(separator: ", ")) failed: \(error)")
+            for segment in segments where merge.inputs.contains(segment.entry.name) {
+                if case .failed(let failure) = segment.reader.verificationState {
+                    takeOutOfService(segment: segment.entry.name, failure)
+                }
+            }
         case .success(let output):
             if state == .running {
                 finishedMerges.append(FinishedMerge(merge: merge, result: output))
