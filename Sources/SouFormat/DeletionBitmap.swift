@@ -85,7 +85,10 @@ public struct DeletionBitmap: Sendable, Equatable {
             }
             statistics = []
             for field in 0..<fieldCount {
-                let entry = FieldStatistics(totalLength: try reader.readUInt64(), documentCount: try reader.readUInt32())
+                let entry = FieldStatistics(
+                    totalLength: try reader.readUInt64(),
+                    documentCount: try reader.readUInt32()
+                )
                 guard Int(entry.documentCount) <= deletedCount else {
                     throw FormatError.corrupt(
                         file: file,

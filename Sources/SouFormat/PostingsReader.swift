@@ -26,7 +26,12 @@ public final class PostingsReader: @unchecked Sendable {
     /// - Throws: `FormatError` (bad magic, unsupported version, checksum mismatch, truncated).
     /// - Complexity: O(1) with `.structure`; O(file size) with `.full`.
     public init(postings: MappedFile, positions: MappedFile, checks: OpenChecks = .full) throws {
-        let postingsFrame = try FileFraming.verify(postings.bytes, kind: .postings, file: postings.name, checksum: false)
+        let postingsFrame = try FileFraming.verify(
+            postings.bytes,
+            kind: .postings,
+            file: postings.name,
+            checksum: false
+        )
         let positionsFrame = try FileFraming.verify(
             positions.bytes,
             kind: .positions,

@@ -60,11 +60,13 @@ extension IndexWriter {
             mergeTasks[id] = Task {
                 let result: Result<(SegmentInfo, SegmentReader)?, any Error>
                 do {
+                    // Inputs opened unverified (at open) are verified before the merge reads them.
+                    try await BlockingIO.runVerification {
+                        for view in views where !cancellation.isCancelled { try view.reader.verify() }
+                    }
                     result = .success(
                         try await BlockingIO.runMerge {
-                            // Inputs opened unverified are verified before the merge reads them.
-                            for view in views { try view.reader.verify() }
-                            return try Merger.merge(views, directory: directory, name: output, cancellation: cancellation)
+                            try Merger.merge(views, directory: directory, name: output, cancellation: cancellation)
                         }
                     )
                 } catch {

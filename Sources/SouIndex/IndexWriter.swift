@@ -94,7 +94,13 @@ actor IndexWriter {
         manifest = recovery.manifest
         published = PublishedState(settings: recovery.manifest.settings)
         segments = recovery.segments.map {
-            LiveSegment(entry: $0.entry, reader: $0.reader, deletions: $0.deletions, dirty: $0.upgradeDeletions, view: nil)
+            LiveSegment(
+                entry: $0.entry,
+                reader: $0.reader,
+                deletions: $0.deletions,
+                dirty: $0.upgradeDeletions,
+                view: nil
+            )
         }
         fieldNames = FieldNameLimit(segments: recovery.segments.map { $0.reader.meta.fieldNames })
         lastSequence = recovery.manifest.checkpointSequence

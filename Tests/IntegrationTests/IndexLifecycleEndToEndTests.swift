@@ -88,7 +88,9 @@ import Testing
         }
         let verified = try connection.request("VERIFY")
         // At least the three commits' segments (a refresh may have cut more), all verified again.
-        #expect(verified.isOK && verified.final.hasPrefix("OK verified ") && !verified.final.hasPrefix("OK verified 0 "))
+        #expect(
+            verified.isOK && verified.final.hasPrefix("OK verified ") && !verified.final.hasPrefix("OK verified 0 ")
+        )
         connection.close()
         fixture.daemon.kill(signal: SIGTERM)
         #expect(await fixture.daemon.waitForExit() == 0)

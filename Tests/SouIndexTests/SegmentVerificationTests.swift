@@ -112,7 +112,10 @@ import Testing
     @Test func backgroundPassTakesTheDamagedIndexOutOfService() async throws {
         let (scratch, damaged) = try await damagedIndex()
         let warnings = WarningLog()
-        let catalog = try await IndexCatalog(dataDirectory: scratch.file("data"), options: testOptions(warnings: warnings))
+        let catalog = try await IndexCatalog(
+            dataDirectory: scratch.file("data"),
+            options: testOptions(warnings: warnings)
+        )
         let index = try #require(catalog.index(named: "default"))
         // Served at first: open did not read the postings.
         #expect(index.outOfService == nil)
