@@ -117,7 +117,7 @@ actor IndexWriter {
         counters.walProblems = recovery.problems.count
     }
 
-    /// Opens the index in `directory`: reads and verifies it, replays the WAL, commits the
+    /// Opens the index in `directory`: reads it (segment structure only), replays the WAL, commits the
     /// replayed writes (starting a fresh log), and starts the refresh timer.
     static func open(name: String, directory: String, options: IndexOptions) async throws -> IndexWriter {
         let started = ContinuousClock.now
