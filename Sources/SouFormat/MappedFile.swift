@@ -27,9 +27,14 @@ public final class MappedFile: @unchecked Sendable {
     func countChecksummed(_ bytes: Int) { checksummed.add(bytes, ordering: .relaxed) }
 
     /// Maps `path` read-only.
-    /// - Parameter willNeed: advise the kernel to read ahead (hot files such as postings).
+    /// - Parameters:
+    ///   - willNeed: advise the kernel to read ahead (hot files such as postings).
+    ///   - randomAccess: advise the kernel not to read around faults (`MADV_RANDOM`) until
+    ///     `endRandomAccess()`: opening reads a file's header and trailer only, and a fault on a
+    ///     cold file otherwise reads `read_ahead_kb` around it (8 MiB on some machines: the
+    ///     whole of most segment files).
     /// - Throws: `FormatError.io` if the file cannot be opened or mapped.
-    public init(path: String, willNeed: Bool = false) throws {
+    public init(path: String, willNeed: Bool = false, randomAccess: Bool = false) throws {
         self.path = path
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw FormatError.io(file: path, operation: "open", errno: errno) }
@@ -47,6 +52,7 @@ public final class MappedFile: @unchecked Sendable {
             throw FormatError.io(file: path, operation: "mmap", errno: errno)
         }
         if willNeed { _ = madvise(pointer, length, MADV_WILLNEED) }
+        if randomAccess { _ = madvise(pointer, length, MADV_RANDOM) }
         mapping = pointer
         bytes = UnsafeRawBufferPointer(start: pointer, count: length)
     }
@@ -63,6 +69,11 @@ public final class MappedFile: @unchecked Sendable {
     /// plus the partial ones at its ends); see `releaseResidentPages()`.
     public func releaseResidentPages(_ range: Range<Int>) {
         advise(range, MADV_DONTNEED)
+    }
+
+    /// Ends `randomAccess` (`MADV_NORMAL`): later faults read ahead as usual, for queries.
+    public func endRandomAccess() {
+        if let mapping { _ = madvise(mapping, length, MADV_NORMAL) }
     }
 
     /// Asks the kernel to read `range` ahead (`MADV_WILLNEED`), for a sequential pass.

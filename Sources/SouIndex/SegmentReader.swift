@@ -53,7 +53,11 @@ public final class SegmentReader: @unchecked Sendable {
         self.directory = directory
         serial = Self.serials.add(1, ordering: .relaxed).newValue
         func map(_ file: SegmentFile, willNeed: Bool = false) throws -> MappedFile {
-            try MappedFile(path: file.path(directory: directory, segment: name), willNeed: willNeed)
+            try MappedFile(
+                path: file.path(directory: directory, segment: name),
+                willNeed: willNeed,
+                randomAccess: checks == .structure
+            )
         }
         let metaFile = try map(.meta)
         let dictionaryFile = try map(.dictionary)
@@ -74,7 +78,10 @@ public final class SegmentReader: @unchecked Sendable {
             + (idsFile.map { [$0] } ?? [])
         byteSize = mapped.reduce(0) { $0 + $1.bytes.count }
         verification = SegmentVerification(verified: checks == .full)
-        if checks == .full {
+        if checks == .structure {
+            // Open read headers and trailers only, page by page; queries read ahead as usual.
+            for file in mapped { file.endRandomAccess() }
+        } else {
             // Verifying every checksum read each page once; opening must not leave the postings
             // (or anything else) resident: queries fault in what they touch.
             for file in mapped { file.releaseResidentPages() }
