@@ -11,17 +11,20 @@ public final class FieldNormsReader: @unchecked Sendable {
     public let documentCount: Int
 
     private let lengths: UnsafeRawBufferPointer
-    private let sums: [UInt64]
 
     /// Opens and checks a field-norms file.
     ///
-    /// - Parameter file: the mapped file.
+    /// - Parameters:
+    ///   - file: the mapped file.
+    ///   - checks: `.full` also verifies the checksum (`verify()`).
     /// - Throws: `FormatError` if magic, version or checksum do not match, or the body is not
     ///   exactly `8 + fieldCount × documentCount × 4` bytes.
-    /// - Complexity: O(file size) (checksum, then the per-field sums).
-    public init(file: MappedFile) throws {
+    /// - Complexity: O(1) with `.structure` (every lookup is bounds-checked against the
+    ///   counts); O(file size) with `.full`.
+    public init(file: MappedFile, checks: OpenChecks = .full) throws {
         let name = file.name
-        let (range, _) = try FileFraming.verify(file.bytes, kind: .fieldNorms, file: name)
+        let (range, _) = try FileFraming.verify(file.bytes, kind: .fieldNorms, file: name, checksum: false)
+        if checks == .full { try FileFraming.verifyChecksum(of: file) }
         let body = UnsafeRawBufferPointer(rebasing: file.bytes[range])
         var reader = ByteReader(body, file: name)
         let fieldCount = Int(try reader.readUInt32())
@@ -35,19 +38,17 @@ public final class FieldNormsReader: @unchecked Sendable {
             )
         }
         let lengths = try reader.readBytes(reader.remaining)
-        var sums = [UInt64](repeating: 0, count: fieldCount)
-        for field in 0..<fieldCount {
-            var sum: UInt64 = 0
-            for offset in stride(from: field * documentCount * 4, to: (field + 1) * documentCount * 4, by: 4) {
-                sum &+= UInt64(lengths.loadUnaligned(fromByteOffset: offset, as: UInt32.self).littleEndian)
-            }
-            sums[field] = sum
-        }
         self.file = file
         self.fieldCount = fieldCount
         self.documentCount = documentCount
         self.lengths = lengths
-        self.sums = sums
+    }
+
+    /// Verifies the file's checksum.
+    /// - Throws: `FormatError.checksumMismatch`.
+    /// - Complexity: O(file size).
+    public func verify() throws {
+        try FileFraming.verifyChecksum(of: file)
     }
 
     /// The length (number of token positions) of `field` in document `doc`.
@@ -63,9 +64,14 @@ public final class FieldNormsReader: @unchecked Sendable {
         )
     }
 
-    /// The sum of `field`'s lengths over every document (live or deleted), for BM25's average
-    /// field length; 0 if `field` is out of range. Computed once in `init`.
+    /// The sum of `field`'s lengths over every document (live or deleted); 0 if `field` is out
+    /// of range. Not used to score: the segment's `.meta` holds these sums, and deletions carry
+    /// their own (docs/FORMAT.md §8); the offline checker compares them with this.
+    /// - Complexity: O(documents), a pass over the field's column.
     public func totalLength(field: Int) -> UInt64 {
-        field >= 0 && field < fieldCount ? sums[field] : 0
+        guard field >= 0, field < fieldCount else { return 0 }
+        var sum: UInt64 = 0
+        for doc in 0..<UInt32(documentCount) { sum &+= UInt64(length(doc: doc, field: field)) }
+        return sum
     }
 }

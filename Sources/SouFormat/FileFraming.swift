@@ -54,4 +54,35 @@ public enum FileFraming {
         }
         return (headerSize..<end, version)
     }
+
+    /// How many bytes `verifyChecksum(of:)` reads before it drops them from the process's
+    /// resident memory: a background pass over a 1 GB index must not grow the daemon by 1 GB.
+    static let checksumChunk = 8 << 20
+
+    /// Checks the CRC-32 footer of a mapped file whose frame `verify(_:kind:file:checksum:)`
+    /// already accepted, a chunk at a time: each chunk is read ahead (`MADV_WILLNEED`) and,
+    /// once summed, dropped from this process's mappings (the page cache keeps it).
+    /// - Throws: `FormatError.checksumMismatch` or `.truncated` naming the file.
+    /// - Complexity: O(file size), one sequential read.
+    public static func verifyChecksum(of file: MappedFile) throws {
+        let bytes = file.bytes
+        guard bytes.count >= headerSize + footerSize else {
+            throw FormatError.truncated(file: file.name, offset: bytes.count)
+        }
+        let end = bytes.count - footerSize
+        var crc: UInt32 = 0
+        var start = 0
+        while start < end {
+            let stop = min(end, start + checksumChunk)
+            if stop < end { file.willNeed(stop..<min(end, stop + checksumChunk)) }
+            crc = CRC32.checksum(UnsafeRawBufferPointer(rebasing: bytes[start..<stop]), seed: crc)
+            file.countChecksummed(stop - start)
+            file.releaseResidentPages(start..<stop)
+            start = stop
+        }
+        let stored = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: end, as: UInt32.self))
+        guard stored == crc else {
+            throw FormatError.checksumMismatch(file: file.name, expected: stored, actual: crc)
+        }
+    }
 }

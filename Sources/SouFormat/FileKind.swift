@@ -23,6 +23,12 @@ public enum FileKind: String, Sendable, CaseIterable {
     public var supportedVersions: ClosedRange<UInt16> { 1...currentVersion }
 
     /// The version this build writes: 2 for postings (skip entries carry score impacts,
-    /// docs/FORMAT.md §3.2), 1 for every other kind.
-    public var currentVersion: UInt16 { self == .postings ? 2 : 1 }
+    /// docs/FORMAT.md §3.2) and deletions (they carry the deleted documents' field
+    /// statistics, §8), 1 for every other kind.
+    public var currentVersion: UInt16 {
+        switch self {
+        case .postings, .deletions: return 2
+        default: return 1
+        }
+    }
 }

@@ -14,20 +14,40 @@ public final class IdColumnReader: @unchecked Sendable {
 
     /// Opens and checks an id-column file.
     ///
+    /// - Parameter checks: `.structure` checks that `count` ends fit the body (every lookup
+    ///   checks its own range); `.full` also verifies the checksum and that the ends increase
+    ///   to exactly the size of the id bytes (`verify()`).
     /// - Throws: `FormatError` if magic, version or checksum do not match, or the ends do not
     ///   increase to exactly the size of the id bytes.
-    /// - Complexity: O(file size).
-    public init(file: MappedFile) throws {
+    /// - Complexity: O(1) with `.structure`; O(file size) with `.full`.
+    public init(file: MappedFile, checks: OpenChecks = .full) throws {
         let name = file.name
-        let (range, _) = try FileFraming.verify(file.bytes, kind: .idColumn, file: name)
+        let (range, _) = try FileFraming.verify(file.bytes, kind: .idColumn, file: name, checksum: false)
+        if checks == .full { try FileFraming.verifyChecksum(of: file) }
         let body = UnsafeRawBufferPointer(rebasing: file.bytes[range])
         var reader = ByteReader(body, file: name)
         let count = Int(try reader.readUInt32())
         guard count <= reader.remaining / 4 else {
             throw FormatError.corrupt(file: name, reason: "\(count) ids do not fit in \(reader.remaining) bytes")
         }
-        let ends = try reader.readBytes(count * 4)
-        let bytes = try reader.readBytes(reader.remaining)
+        self.file = file
+        self.name = name
+        self.count = count
+        self.ends = try reader.readBytes(count * 4)
+        self.bytes = try reader.readBytes(reader.remaining)
+        if checks == .full { try checkEnds() }
+    }
+
+    /// Verifies the checksum, then that the ends strictly increase (ids are never empty) and
+    /// the last one is exactly the size of the id bytes.
+    /// - Throws: `FormatError` naming the file.
+    /// - Complexity: O(file size).
+    public func verify() throws {
+        try FileFraming.verifyChecksum(of: file)
+        try checkEnds()
+    }
+
+    private func checkEnds() throws {
         var previous: UInt32 = 0
         for index in 0..<count {
             let end = ends.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self).littleEndian
@@ -39,17 +59,12 @@ public final class IdColumnReader: @unchecked Sendable {
         guard Int(previous) == bytes.count else {
             throw FormatError.corrupt(file: name, reason: "ids end at \(previous), the file holds \(bytes.count) bytes")
         }
-        self.file = file
-        self.name = name
-        self.count = count
-        self.ends = ends
-        self.bytes = bytes
     }
 
     /// The id of document `doc`.
     ///
-    /// - Throws: `FormatError.corrupt` if `doc` is out of range or the mapped bytes changed on
-    ///   disk since the checks at open (the CRC runs once) so that the range is impossible.
+    /// - Throws: `FormatError.corrupt` if `doc` is out of range or the id's range is impossible
+    ///   (a file not verified yet, `OpenChecks.structure`, or bytes changed on disk since).
     /// - Complexity: O(id length).
     public func id(_ doc: UInt32) throws -> String {
         String(decoding: try idBytes(doc), as: UTF8.self)

@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -15,11 +17,24 @@ public final class MappedFile: @unchecked Sendable {
     public let bytes: UnsafeRawBufferPointer
     private let mapping: UnsafeMutableRawPointer?
     private let length: Int
+    private let checksummed = Atomic<Int>(0)
+
+    /// How many bytes of this file have been checksummed (`FileFraming.verifyChecksum(of:)`)
+    /// since it was mapped: lets tests see that opening with `OpenChecks.structure` reads no
+    /// body, and that verification reads all of it.
+    public var checksummedBytes: Int { checksummed.load(ordering: .relaxed) }
+
+    func countChecksummed(_ bytes: Int) { checksummed.add(bytes, ordering: .relaxed) }
 
     /// Maps `path` read-only.
-    /// - Parameter willNeed: advise the kernel to read ahead (hot files such as postings).
+    /// - Parameters:
+    ///   - willNeed: advise the kernel to read ahead (hot files such as postings).
+    ///   - randomAccess: advise the kernel not to read around faults (`MADV_RANDOM`) until
+    ///     `endRandomAccess()`: opening reads a file's header and trailer only, and a fault on a
+    ///     cold file otherwise reads `read_ahead_kb` around it (8 MiB on some machines: the
+    ///     whole of most segment files).
     /// - Throws: `FormatError.io` if the file cannot be opened or mapped.
-    public init(path: String, willNeed: Bool = false) throws {
+    public init(path: String, willNeed: Bool = false, randomAccess: Bool = false) throws {
         self.path = path
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw FormatError.io(file: path, operation: "open", errno: errno) }
@@ -37,6 +52,7 @@ public final class MappedFile: @unchecked Sendable {
             throw FormatError.io(file: path, operation: "mmap", errno: errno)
         }
         if willNeed { _ = madvise(pointer, length, MADV_WILLNEED) }
+        if randomAccess { _ = madvise(pointer, length, MADV_RANDOM) }
         mapping = pointer
         bytes = UnsafeRawBufferPointer(start: pointer, count: length)
     }
@@ -48,6 +64,33 @@ public final class MappedFile: @unchecked Sendable {
     public func releaseResidentPages() {
         if let mapping { _ = madvise(mapping, length, MADV_DONTNEED) }
     }
+
+    /// Drops this process's mappings of the pages that hold `range` (whole pages inside it,
+    /// plus the partial ones at its ends); see `releaseResidentPages()`.
+    public func releaseResidentPages(_ range: Range<Int>) {
+        advise(range, MADV_DONTNEED)
+    }
+
+    /// Ends `randomAccess` (`MADV_NORMAL`): later faults read ahead as usual, for queries.
+    public func endRandomAccess() {
+        if let mapping { _ = madvise(mapping, length, MADV_NORMAL) }
+    }
+
+    /// Asks the kernel to read `range` ahead (`MADV_WILLNEED`), for a sequential pass.
+    public func willNeed(_ range: Range<Int>) {
+        advise(range, MADV_WILLNEED)
+    }
+
+    private func advise(_ range: Range<Int>, _ advice: Int32) {
+        guard let mapping, !range.isEmpty else { return }
+        let page = Self.pageSize
+        let start = range.lowerBound / page * page
+        let end = min(length, range.upperBound)
+        guard start < end else { return }
+        _ = madvise(mapping + start, end - start, advice)
+    }
+
+    private static let pageSize = max(4096, Int(sysconf(Int32(_SC_PAGESIZE))))
 
     deinit {
         if let mapping { munmap(mapping, length) }

@@ -14,21 +14,47 @@ public final class PostingsReader: @unchecked Sendable {
     /// Whether skip entries carry `BlockImpacts` (postings version 2 and later).
     let hasImpacts: Bool
 
-    /// Verifies both files (magic, version, CRC-32) and keeps them mapped.
+    /// Checks both frames (magic, version, size) and keeps the files mapped.
     ///
+    /// Nothing else needs checking up front: a cursor checks every offset, length and value
+    /// it reads against the bodies and its skip entries (docs/FORMAT.md §3.5), so it stays
+    /// in bounds on a file whose checksum was never verified.
     /// - Parameters:
     ///   - postings: a file written as `PostingsWriter.finish().postings`.
     ///   - positions: the matching `PostingsWriter.finish().positions`.
+    ///   - checks: `.full` also verifies both checksums (`verify()`).
     /// - Throws: `FormatError` (bad magic, unsupported version, checksum mismatch, truncated).
-    /// - Complexity: O(file size) for the checksums.
-    public init(postings: MappedFile, positions: MappedFile) throws {
-        let postingsFrame = try FileFraming.verify(postings.bytes, kind: .postings, file: postings.name)
-        let positionsFrame = try FileFraming.verify(positions.bytes, kind: .positions, file: positions.name)
+    /// - Complexity: O(1) with `.structure`; O(file size) with `.full`.
+    public init(postings: MappedFile, positions: MappedFile, checks: OpenChecks = .full) throws {
+        let postingsFrame = try FileFraming.verify(
+            postings.bytes,
+            kind: .postings,
+            file: postings.name,
+            checksum: false
+        )
+        let positionsFrame = try FileFraming.verify(
+            positions.bytes,
+            kind: .positions,
+            file: positions.name,
+            checksum: false
+        )
+        if checks == .full {
+            try FileFraming.verifyChecksum(of: postings)
+            try FileFraming.verifyChecksum(of: positions)
+        }
         postingsFile = postings
         positionsFile = positions
         hasImpacts = postingsFrame.version >= 2
         postingsBody = UnsafeRawBufferPointer(rebasing: postings.bytes[postingsFrame.body])
         positionsBody = UnsafeRawBufferPointer(rebasing: positions.bytes[positionsFrame.body])
+    }
+
+    /// Verifies the checksums of both files.
+    /// - Throws: `FormatError.checksumMismatch` naming the file.
+    /// - Complexity: O(file size), read sequentially; see `FileFraming.verifyChecksum(of:)`.
+    public func verify() throws {
+        try FileFraming.verifyChecksum(of: postingsFile)
+        try FileFraming.verifyChecksum(of: positionsFile)
     }
 
     /// A cursor over one term's postings, on its first document.

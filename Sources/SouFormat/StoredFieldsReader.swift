@@ -27,14 +27,19 @@ public final class StoredFieldsReader: @unchecked Sendable {
 
     /// Opens and checks a stored-fields file.
     ///
-    /// - Parameter file: the mapped file.
+    /// - Parameters:
+    ///   - file: the mapped file.
+    ///   - checks: `.structure` checks the trailer and the size of the block index (every
+    ///     read checks the entry it uses); `.full` also verifies the checksum and every entry
+    ///     of the index (`verify()`).
     /// - Throws: `FormatError` if magic, version or checksum do not match, or the block index
     ///   is inconsistent (first IDs not increasing from 0, blocks not contiguous, sizes
     ///   impossible).
-    /// - Complexity: O(file size) for the checksum, O(blocks) for the index.
-    public init(file: MappedFile, cache: StoredBlockCache = .shared) throws {
+    /// - Complexity: O(1) with `.structure`; O(file size) with `.full`.
+    public init(file: MappedFile, cache: StoredBlockCache = .shared, checks: OpenChecks = .full) throws {
         let name = file.name
-        let (range, _) = try FileFraming.verify(file.bytes, kind: .storedFields, file: name)
+        let (range, _) = try FileFraming.verify(file.bytes, kind: .storedFields, file: name, checksum: false)
+        if checks == .full { try FileFraming.verifyChecksum(of: file) }
         let body = UnsafeRawBufferPointer(rebasing: file.bytes[range])
         guard body.count >= StoredFieldsLayout.trailerSize else {
             throw FormatError.truncated(file: name, offset: range.lowerBound + body.count)
@@ -53,6 +58,30 @@ public final class StoredFieldsReader: @unchecked Sendable {
                 reason: "\(documentCount) documents in \(blockCount) blocks disagree with the index size"
             )
         }
+        self.file = file
+        self.name = name
+        self.body = body
+        self.count = Int(documentCount)
+        self.blockCount = Int(blockCount)
+        self.indexOffset = Int(indexOffset)
+        self.cache = cache
+        self.serial = Self.serials.add(1, ordering: .relaxed).newValue
+        if checks == .full { try checkBlockIndex() }
+    }
+
+    /// Verifies the checksum and every entry of the block index: first IDs start at 0 and
+    /// strictly increase below the document count, blocks are contiguous from offset 0 to the
+    /// index, and no block claims more documents or inflated bytes than its sizes allow.
+    /// - Throws: `FormatError` naming the file.
+    /// - Complexity: O(file size).
+    public func verify() throws {
+        try FileFraming.verifyChecksum(of: file)
+        try checkBlockIndex()
+    }
+
+    private func checkBlockIndex() throws {
+        let documentCount = UInt32(count)
+        let indexOffset = UInt64(self.indexOffset)
         var index = ByteReader(body, offset: Int(indexOffset), file: name)
         var expectedOffset: UInt64 = 0
         var previous: StoredFieldsLayout.BlockEntry? = nil
@@ -91,14 +120,6 @@ public final class StoredFieldsReader: @unchecked Sendable {
         guard expectedOffset == indexOffset else {
             throw FormatError.corrupt(file: name, reason: "blocks end at \(expectedOffset), index at \(indexOffset)")
         }
-        self.file = file
-        self.name = name
-        self.body = body
-        self.count = Int(documentCount)
-        self.blockCount = Int(blockCount)
-        self.indexOffset = Int(indexOffset)
-        self.cache = cache
-        self.serial = Self.serials.add(1, ordering: .relaxed).newValue
     }
 
     /// The stored document with ID `docID`.
@@ -139,9 +160,9 @@ public final class StoredFieldsReader: @unchecked Sendable {
             let middle = (low + high) / 2
             if try entry(middle).firstDocID <= docID { low = middle + 1 } else { high = middle }
         }
-        // init checked that block 0 starts at document 0 and that first IDs increase, but the
-        // index is read again from the mapping, whose bytes can change on disk after that check
-        // (the CRC runs once, on open); so does every use of an entry below.
+        // verify() checks that block 0 starts at document 0 and that first IDs increase, but it
+        // may not have run yet (`OpenChecks.structure`) and the mapping's bytes can change on
+        // disk after it did: every use of an entry below checks it again.
         let block = low - 1
         guard block >= 0 else {
             throw FormatError.corrupt(file: name, reason: "no block holds document \(docID) (block 0 starts after it)")
@@ -185,9 +206,9 @@ public final class StoredFieldsReader: @unchecked Sendable {
     /// - Throws: `FormatError.corrupt` if the entry lies outside the blocks.
     func compressedBlock(_ block: Int) throws -> (UnsafeRawBufferPointer, StoredFieldsLayout.BlockEntry) {
         let entry = try entry(block)
-        // init checked that blocks are contiguous, end at indexOffset and cannot inflate to more
-        // than deflate allows; the entry was read again from the mapping since, so check that it
-        // still lies within the blocks and bounds the allocation.
+        // verify() checks that blocks are contiguous, end at indexOffset and cannot inflate to
+        // more than deflate allows, but may not have run yet (or the mapping changed since), so
+        // check that this entry lies within the blocks and bounds the allocation.
         let blocksEnd = UInt64(indexOffset)
         guard entry.offset <= blocksEnd, UInt64(entry.compressedSize) <= blocksEnd - entry.offset,
             UInt64(entry.rawSize) <= UInt64(entry.compressedSize) * UInt64(StoredFieldsLayout.maximumExpansion)

@@ -22,13 +22,18 @@ public final class TermDictionaryReader: @unchecked Sendable {
 
     /// Opens and checks a term dictionary.
     ///
-    /// - Parameter file: the mapped file.
+    /// - Parameters:
+    ///   - file: the mapped file.
+    ///   - checks: `.structure` checks the trailer and the size of the block index (every
+    ///     read checks the offsets of the block it reads); `.full` also verifies the checksum
+    ///     and the order of every block offset (`verify()`).
     /// - Throws: `FormatError` if magic, version or checksum do not match, or the trailer and
     ///   block index are inconsistent.
-    /// - Complexity: O(file size) for the checksum.
-    public init(file: MappedFile) throws {
+    /// - Complexity: O(1) with `.structure`; O(file size) with `.full`.
+    public init(file: MappedFile, checks: OpenChecks = .full) throws {
         let name = file.name
-        let (range, _) = try FileFraming.verify(file.bytes, kind: .termDictionary, file: name)
+        let (range, _) = try FileFraming.verify(file.bytes, kind: .termDictionary, file: name, checksum: false)
+        if checks == .full { try FileFraming.verifyChecksum(of: file) }
         let body = UnsafeRawBufferPointer(rebasing: file.bytes[range])
         guard body.count >= TermDictionaryLayout.trailerSize else {
             throw FormatError.truncated(file: name, offset: range.lowerBound + body.count)
@@ -52,23 +57,35 @@ public final class TermDictionaryReader: @unchecked Sendable {
                 reason: "\(termCount) terms, \(blockCount) blocks of \(termsPerBlock) and the index size disagree"
             )
         }
-        // Block offsets: the first is 0, they strictly increase, all lie before the index.
-        var index = ByteReader(body, offset: Int(indexOffset), file: name)
-        var previous: UInt64? = nil
-        for block in 0..<Int(blockCount) {
-            let offset = try index.readUInt64()
-            let valid = previous.map { offset > $0 } ?? (offset == 0)
-            guard valid, offset < indexOffset else {
-                throw FormatError.corrupt(file: name, reason: "block \(block) offset \(offset) out of order or range")
-            }
-            previous = offset
-        }
         self.file = file
         self.name = name
         self.body = body
         self.count = Int(termCount)
         self.blockCount = Int(blockCount)
         self.indexOffset = Int(indexOffset)
+        if checks == .full { try checkBlockIndex() }
+    }
+
+    /// Verifies the checksum, then that block offsets start at 0, strictly increase and lie
+    /// before the index.
+    /// - Throws: `FormatError` naming the file.
+    /// - Complexity: O(file size).
+    public func verify() throws {
+        try FileFraming.verifyChecksum(of: file)
+        try checkBlockIndex()
+    }
+
+    private func checkBlockIndex() throws {
+        var index = ByteReader(body, offset: indexOffset, file: name)
+        var previous: UInt64? = nil
+        for block in 0..<blockCount {
+            let offset = try index.readUInt64()
+            let valid = previous.map { offset > $0 } ?? (offset == 0)
+            guard valid, offset < UInt64(indexOffset) else {
+                throw FormatError.corrupt(file: name, reason: "block \(block) offset \(offset) out of order or range")
+            }
+            previous = offset
+        }
     }
 
     /// Finds one term.
@@ -112,9 +129,9 @@ public final class TermDictionaryReader: @unchecked Sendable {
             block + 1 < blockCount
             ? body.loadUnaligned(fromByteOffset: indexOffset + (block + 1) * 8, as: UInt64.self).littleEndian
             : UInt64(indexOffset)
-        // init checked 0 = offset[0] < offset[1] < … < indexOffset, but these offsets are read again
-        // from the mapping, whose bytes can change on disk after that check (the CRC runs once,
-        // on open): check them again before they slice the mapping.
+        // verify() checks 0 = offset[0] < offset[1] < … < indexOffset, but it may not have run yet
+        // (`OpenChecks.structure`), and the mapping's bytes can change on disk after it did:
+        // check the offsets here before they slice the mapping.
         guard start <= end, end <= UInt64(indexOffset) else {
             throw FormatError.corrupt(
                 file: name,

@@ -14,7 +14,9 @@ import Darwin
 /// - `runMerge(_:)`: a background merge on a thread of its own (the merge policy bounds how
 ///   many run) at low priority (nice 10), so merges take the CPU only when writes and
 ///   queries leave it idle, and a merge never waits in a queue behind another index's merge
-///   (closing or dropping an index cancels its merges and waits only for those).
+///   (closing or dropping an index cancels its merges and waits only for those);
+/// - `runVerification(_:)`: checksum verification of one segment (a sequential read of its
+///   files), like a merge on a low-priority thread of its own.
 enum BlockingIO {
     /// How many cores this process may use.
     static let cores = SystemCalls.activeProcessors
@@ -28,6 +30,11 @@ enum BlockingIO {
     /// Runs `body` on a foreground I/O thread and returns its result.
     static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await foreground.run(body)
+    }
+
+    /// Runs a segment verification on a new low-priority thread of its own.
+    static func runVerification<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await DedicatedThreads.runOnOwnThread(niceness: mergeNiceness, resumeOn: foreground, body)
     }
 
     /// Runs a merge on a new low-priority thread of its own and returns its result.

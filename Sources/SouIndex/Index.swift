@@ -18,7 +18,8 @@ public final class Index: Sendable {
         published = writer.published
     }
 
-    /// Opens an existing index directory (verifies every file, replays the WAL).
+    /// Opens an existing index directory (checks every file's structure, replays the WAL; the
+    /// segments' checksums are verified later, `verify(force:)`).
     /// - Throws: `IndexError.corrupt` naming the damaged file, `.notFound`, `.io`.
     static func open(name: String, directory: String, options: IndexOptions) async throws -> Index {
         let writer = try await IndexWriter.open(name: name, directory: directory, options: options)

@@ -11,6 +11,8 @@ public final class IndexCatalog: Sendable {
     public let dataDirectory: DataDirectory
     public let options: IndexOptions
     private let registry: Mutex<Registry>
+    /// The background verification pass, once started (`verifyInBackground()`).
+    let backgroundVerification = Mutex<Task<Void, Never>?>(nil)
 
     private struct Registry {
         var indexes: [String: Index] = [:]
@@ -183,6 +185,7 @@ public final class IndexCatalog: Sendable {
         let indexes = registry.withLock { registry -> [Index] in
             if registry.closed { return [] }
             registry.closed = true
+            backgroundVerification.withLock { $0?.cancel() }
             let all = Array(registry.indexes.values)
             registry.indexes = [:]
             return all

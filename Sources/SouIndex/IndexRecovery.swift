@@ -7,12 +7,17 @@ import Darwin
 #endif
 
 /// What opening an index directory finds on disk, read off the actor (blocking I/O):
-/// the manifest, every segment mapped and verified, and the WAL records to replay.
+/// the manifest, every segment mapped with its structure checked (checksums are verified
+/// later, in the background: `SegmentReader.verify`), and the WAL records to replay.
 struct IndexRecovery: Sendable {
     struct Segment: Sendable {
         var entry: Manifest.Segment
         var reader: SegmentReader
         var deletions: DeletionBitmap
+        /// The deletion file is version 1 (no field statistics): they were counted from the
+        /// norms at this open, and the commit at open rewrites the file in version 2 so the
+        /// next open does not count them again.
+        var upgradeDeletions = false
     }
 
     struct LogEntry: Sendable {
@@ -38,8 +43,8 @@ struct IndexRecovery: Sendable {
     /// Reads the index in `directory`.
     ///
     /// Removes files a crash left behind (segments and deletion files no manifest names,
-    /// `*.tmp`), then maps every segment (verifying every checksum) and reads the logs from
-    /// the live one on.
+    /// `*.tmp`), then maps every segment (checking headers, trailers, sizes and offsets in O(1)
+    /// per file; docs/FORMAT.md §2) and reads the logs from the live one on.
     ///
     /// The live log is `wal-<manifest.nextWALNumber - 1>`: the commit that wrote this
     /// manifest created it, and a log receives records only after the manifest naming it
@@ -50,8 +55,8 @@ struct IndexRecovery: Sendable {
     /// number order (one numbered `nextWALNumber` exists if a crash came between creating
     /// it and writing its manifest, or if a power loss undid a manifest rename); the first
     /// damage in them ends the replay.
-    /// - Throws: `IndexError.corrupt` naming the file if the manifest, a segment file or a
-    ///   deletion file fails verification or is missing, or if the manifest is missing but
+    /// - Throws: `IndexError.corrupt` naming the file if the manifest, a segment file's
+    ///   structure or a deletion file fails verification or is missing, or if the manifest is missing but
     ///   segment or log files are there; `IndexError.notFound` if the directory holds nothing.
     static func read(directory: String, name: String) throws -> IndexRecovery {
         guard let manifest = try Manifest.read(directory: directory) else {
@@ -70,7 +75,12 @@ struct IndexRecovery: Sendable {
         var segments: [Segment] = []
         for entry in manifest.segments {
             do {
-                let reader = try SegmentReader(directory: directory, name: entry.name, files: entry.files)
+                let reader = try SegmentReader(
+                    directory: directory,
+                    name: entry.name,
+                    files: entry.files,
+                    checks: .structure
+                )
                 guard reader.documentCount == entry.documentCount else {
                     throw FormatError.corrupt(
                         file: "\(directory)/\(entry.name)",
@@ -88,7 +98,14 @@ struct IndexRecovery: Sendable {
                         )
                     }
                 }
-                segments.append(Segment(entry: entry, reader: reader, deletions: deletions))
+                let upgrade = deletions.deletedStatistics == nil
+                if upgrade { deletions.countDeletedStatistics(norms: reader.norms) }
+                if let file = entry.deletionFile, let deleted = deletions.deletedStatistics,
+                    let problem = Self.problem(deleted: deleted, of: reader.meta)
+                {
+                    throw FormatError.corrupt(file: directory + "/" + file, reason: problem)
+                }
+                segments.append(Segment(entry: entry, reader: reader, deletions: deletions, upgradeDeletions: upgrade))
             } catch FormatError.io(let file, _, ENOENT) {
                 throw IndexError.corrupt("\(file): missing, but the manifest names it")
             } catch {
@@ -152,5 +169,18 @@ struct IndexRecovery: Sendable {
             }
         }
         return recovery
+    }
+
+    /// What is impossible about `deleted`, the statistics of a segment's deleted documents,
+    /// given the segment's own totals (`meta`); nil if nothing.
+    static func problem(deleted: [FieldStatistics], of meta: SegmentMeta) -> String? {
+        guard deleted.count <= meta.fieldStatistics.count else {
+            return "statistics for \(deleted.count) fields, the segment has \(meta.fieldStatistics.count)"
+        }
+        for (field, (gone, total)) in zip(deleted, meta.fieldStatistics).enumerated()
+        where gone.totalLength > total.totalLength || gone.documentCount > total.documentCount {
+            return "field \(field): deleted documents hold more than the segment (\(gone) of \(total))"
+        }
+        return nil
     }
 }

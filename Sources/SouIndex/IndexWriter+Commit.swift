@@ -43,6 +43,11 @@ extension IndexWriter {
     /// - Parameter force: commit even if nothing is pending (open: start a fresh log).
     func commitLocked(force: Bool) async throws {
         installFinishedMerges()
+        // A merged segment's deletions (documents deleted while it was merged) were set
+        // without their field lengths: count them (a pass over those documents' norms only).
+        for index in segments.indices where segments[index].deletions.deletedStatistics == nil {
+            segments[index].deletions.countDeletedStatistics(norms: segments[index].reader.norms)
+        }
         let pending = !buffer.isEmpty || structureChanged || segments.contains(where: \.dirty)
         guard pending || force else { return }
 

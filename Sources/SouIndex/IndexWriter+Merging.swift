@@ -62,6 +62,10 @@ extension IndexWriter {
             mergeTasks[id] = Task {
                 let result: Result<Merger.Output?, any Error>
                 do {
+                    // Inputs opened unverified (at open) are verified before the merge reads them.
+                    try await BlockingIO.runVerification {
+                        for view in views where !cancellation.isCancelled { try view.reader.verify() }
+                    }
                     result = .success(
                         try await BlockingIO.runMerge {
                             defer { MallocTuning.returnFreeMemory() }
@@ -93,6 +97,11 @@ extension IndexWriter {
             // A full disk fails every attempt: wait before the next one.
             mergeRetryAt = elapsed() + Self.mergeRetryDelay
             options.warningHandler("index '\(name)': merge of \(merge.inputs.joined(separator: ", ")) failed: \(error)")
+            for segment in segments where merge.inputs.contains(segment.entry.name) {
+                if case .failed(let failure) = segment.reader.verificationState {
+                    takeOutOfService(segment: segment.entry.name, failure)
+                }
+            }
         case .success(let output):
             if state == .running {
                 finishedMerges.append(FinishedMerge(merge: merge, result: output))

@@ -94,7 +94,13 @@ actor IndexWriter {
         manifest = recovery.manifest
         published = PublishedState(settings: recovery.manifest.settings)
         segments = recovery.segments.map {
-            LiveSegment(entry: $0.entry, reader: $0.reader, deletions: $0.deletions, dirty: false, view: nil)
+            LiveSegment(
+                entry: $0.entry,
+                reader: $0.reader,
+                deletions: $0.deletions,
+                dirty: $0.upgradeDeletions,
+                view: nil
+            )
         }
         fieldNames = FieldNameLimit(segments: recovery.segments.map { $0.reader.meta.fieldNames })
         lastSequence = recovery.manifest.checkpointSequence
@@ -111,7 +117,7 @@ actor IndexWriter {
         counters.walProblems = recovery.problems.count
     }
 
-    /// Opens the index in `directory`: reads and verifies it, replays the WAL, commits the
+    /// Opens the index in `directory`: reads it (segment structure only), replays the WAL, commits the
     /// replayed writes (starting a fresh log), and starts the refresh timer.
     static func open(name: String, directory: String, options: IndexOptions) async throws -> IndexWriter {
         let started = ContinuousClock.now
@@ -293,7 +299,9 @@ actor IndexWriter {
             guard let docID = try segments[index].reader.docID(forExternalID: id),
                 !segments[index].deletions.isDeleted(docID)
             else { continue }
-            segments[index].deletions.delete(docID)
+            // Carries the deleted document's field lengths along (O(fields)), so snapshots
+            // know the live statistics without a pass over the norms.
+            segments[index].deletions.delete(docID, norms: segments[index].reader.norms)
             segments[index].dirty = true
             return true
         }
@@ -401,6 +409,24 @@ actor IndexWriter {
         state = .closed
         publishStats()
         if let failure { throw IndexError.wrap(failure) }
+    }
+
+    /// A segment failed verification: serve nothing more from this index (every request to
+    /// it fails with `error`, `Index.outOfService`) and accept no more writes. Nothing
+    /// acknowledged is lost: buffered writes stay in the log (close does not commit a failed
+    /// writer) and the next open replays them. Idempotent; the first error is kept.
+    func takeOutOfService(segment: String, _ error: IndexError) {
+        let first = published.outOfService.withLock { current in
+            defer { if current == nil { current = error } }
+            return current == nil
+        }
+        guard first else { return }
+        if state == .running { state = .failed(error) }
+        options.warningHandler(
+            "index '\(name)': segment \(segment) failed verification: \(error); the index is out of service "
+                + "until it is restored (and soud restarted) or dropped"
+        )
+        publishStats()
     }
 
     /// Tests: make the next WAL append fail with `code`.

@@ -1,18 +1,5 @@
 import SouFormat
 
-/// Per-field statistics a segment keeps for BM25's average field length.
-public struct FieldStatistics: Sendable, Equatable {
-    /// Sum over documents of the field's length (its number of token positions).
-    public var totalLength: UInt64
-    /// Documents whose field has at least one token position.
-    public var documentCount: UInt32
-
-    public init(totalLength: UInt64 = 0, documentCount: UInt32 = 0) {
-        self.totalLength = totalLength
-        self.documentCount = documentCount
-    }
-}
-
 /// The `.meta` file of a segment: its size and its field table.
 ///
 ///     documentCount: u32

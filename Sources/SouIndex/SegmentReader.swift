@@ -2,7 +2,8 @@ import SouDocument
 import SouFormat
 import Synchronization
 
-/// One immutable segment opened for reading: every file mapped and verified.
+/// One immutable segment opened for reading: every file mapped, its structure checked, and
+/// its checksums verified at open (`OpenChecks.full`) or later (`verify(force:)`).
 ///
 /// Safety of `@unchecked Sendable`: all stored properties are `let` and refer to readers
 /// over read-only mappings that are themselves immutable after `init` (`retired` is atomic).
@@ -34,18 +35,29 @@ public final class SegmentReader: @unchecked Sendable {
     /// The segment's files as opened: `deinit` removes a path only if it still names the
     /// same file (a dropped and re-created index reuses segment names).
     private let files: [(path: String, identity: FileIdentity?)]
+    /// Whether the checksums are known good (`verify(force:)`).
+    let verification: SegmentVerification
 
-    /// Maps and verifies every file of segment `name` in `directory`.
-    /// - Parameter files: the file names the manifest lists for the segment, nil for a segment
-    ///   this build just wrote. A listed file (or, without a list, any file) that is missing is
-    ///   an error; only a segment whose list lacks the id column is opened without one.
+    /// Maps every file of segment `name` in `directory` and checks it.
+    /// - Parameters:
+    ///   - files: the file names the manifest lists for the segment, nil for a segment this
+    ///     build just wrote. A listed file (or, without a list, any file) that is missing is
+    ///     an error; only a segment whose list lacks the id column is opened without one.
+    ///   - checks: `.full` verifies every checksum now (O(segment size)); `.structure` checks
+    ///     headers, trailers, sizes and offsets (O(1) per file; `.meta` is always verified, it
+    ///     is tiny) and leaves the checksums to `verify(force:)`. Either way every read stays
+    ///     inside the mappings.
     /// - Throws: `FormatError` naming the file that is missing, truncated or corrupt.
-    public init(directory: String, name: String, files listed: [String]? = nil) throws {
+    public init(directory: String, name: String, files listed: [String]? = nil, checks: OpenChecks = .full) throws {
         self.name = name
         self.directory = directory
         serial = Self.serials.add(1, ordering: .relaxed).newValue
         func map(_ file: SegmentFile, willNeed: Bool = false) throws -> MappedFile {
-            try MappedFile(path: file.path(directory: directory, segment: name), willNeed: willNeed)
+            try MappedFile(
+                path: file.path(directory: directory, segment: name),
+                willNeed: willNeed,
+                randomAccess: checks == .structure
+            )
         }
         let metaFile = try map(.meta)
         let dictionaryFile = try map(.dictionary)
@@ -56,26 +68,40 @@ public final class SegmentReader: @unchecked Sendable {
         let hasIdColumn = listed?.contains(SegmentFile.ids.fileName(segment: name)) ?? true
         let idsFile = hasIdColumn ? try map(.ids) : nil
         meta = try SegmentMeta(file: metaFile)
-        dictionary = try TermDictionaryReader(file: dictionaryFile)
-        postings = try PostingsReader(postings: postingsFile, positions: positionsFile)
-        storedFields = try StoredFieldsReader(file: storedFile)
-        norms = try FieldNormsReader(file: normsFile)
-        ids = try idsFile.map(IdColumnReader.init(file:))
+        dictionary = try TermDictionaryReader(file: dictionaryFile, checks: checks)
+        postings = try PostingsReader(postings: postingsFile, positions: positionsFile, checks: checks)
+        storedFields = try StoredFieldsReader(file: storedFile, checks: checks)
+        norms = try FieldNormsReader(file: normsFile, checks: checks)
+        ids = try idsFile.map { try IdColumnReader(file: $0, checks: checks) }
         let mapped =
             [metaFile, dictionaryFile, postingsFile, positionsFile, storedFile, normsFile]
             + (idsFile.map { [$0] } ?? [])
         byteSize = mapped.reduce(0) { $0 + $1.bytes.count }
-        // Verifying every checksum read each page once; opening must not leave the postings
-        // (or anything else) resident: queries fault in what they touch.
-        for file in mapped { file.releaseResidentPages() }
+        verification = SegmentVerification(verified: checks == .full)
+        if checks == .structure {
+            // Open read headers and trailers only, page by page; queries read ahead as usual.
+            for file in mapped { file.endRandomAccess() }
+        } else {
+            // Verifying every checksum read each page once; opening must not leave the postings
+            // (or anything else) resident: queries fault in what they touch.
+            for file in mapped { file.releaseResidentPages() }
+        }
         files = SegmentFile.allCases.map { file in
             let path = file.path(directory: directory, segment: name)
             return (path, SystemCalls.fileIdentity(path))
         }
-        guard storedFields.count == meta.documentCount, norms.documentCount == meta.documentCount,
-            norms.fieldCount == meta.fieldNames.count, ids.map({ $0.count == meta.documentCount }) ?? true
-        else {
-            throw FormatError.corrupt(file: "\(name).meta", reason: "document or field counts disagree between files")
+        // Name the file that disagrees with `.meta` (whose checksum was verified): with
+        // `OpenChecks.structure` a damaged count is found here, not by a checksum.
+        let disagreeing =
+            storedFields.count != meta.documentCount
+            ? storedFile
+            : norms.documentCount != meta.documentCount || norms.fieldCount != meta.fieldNames.count
+                ? normsFile : ids.map({ $0.count != meta.documentCount }) == true ? idsFile : nil
+        if let disagreeing {
+            throw FormatError.corrupt(
+                file: disagreeing.name,
+                reason: "document or field counts disagree with \(name).meta"
+            )
         }
     }
 
@@ -97,6 +123,27 @@ public final class SegmentReader: @unchecked Sendable {
 
     /// Whether `retire()` was called.
     var isRetired: Bool { retired.load(ordering: .acquiring) }
+
+    /// Whether the segment's checksums are known good, not checked yet, or failed.
+    var verificationState: SegmentVerification.State { verification.current }
+
+    /// Verifies every checksum of the segment and the invariants that take a pass over a file
+    /// (each reader's `verify()`); remembers the answer, so only the first call (or one with
+    /// `force`) reads the files. Concurrent calls run one verification.
+    /// - Parameter force: verify again even if the answer is known (`VERIFY`: the disk may
+    ///   have changed since).
+    /// - Throws: `IndexError.corrupt` naming the file.
+    /// - Complexity: O(segment size), read sequentially; blocks the calling thread.
+    func verify(force: Bool = false) throws {
+        let state = verification.run(force: force) {
+            try dictionary.verify()
+            try postings.verify()
+            try storedFields.verify()
+            try norms.verify()
+            try ids?.verify()
+        }
+        if case .failed(let error) = state { throw error }
+    }
 
     public var documentCount: Int { meta.documentCount }
 

@@ -5,25 +5,38 @@ public struct SegmentView: Sendable {
     public let reader: SegmentReader
     /// nil when no document of the segment is deleted.
     public let deletions: DeletionBitmap?
-    /// Per field, the statistics of live documents only (deleted ones subtracted).
+    /// Per field, the statistics of live documents only: the segment's totals minus what the
+    /// deletions carry (`DeletionBitmap.deletedStatistics`, kept up to date as documents are
+    /// deleted), so making a view costs O(fields), not a pass over the norms.
     public let liveFieldStatistics: [FieldStatistics]
 
+    /// - Complexity: O(fields) when `deletions` knows its statistics (every bitmap the index
+    ///   writer keeps does); otherwise O(documentCount / 64 + deleted × fields) to count them.
     public init(reader: SegmentReader, deletions: DeletionBitmap?) {
         self.reader = reader
-        let bitmap = deletions.flatMap { $0.deletedCount > 0 ? $0 : nil }
+        var bitmap = deletions.flatMap { $0.deletedCount > 0 ? $0 : nil }
+        if bitmap?.deletedStatistics == nil { bitmap?.countDeletedStatistics(norms: reader.norms) }
         self.deletions = bitmap
-        var statistics = reader.meta.fieldStatistics
-        if let bitmap {
-            for doc in 0..<UInt32(reader.documentCount) where bitmap.isDeleted(doc) {
-                for field in statistics.indices {
-                    let length = reader.norms.length(doc: doc, field: field)
-                    guard length > 0 else { continue }
-                    statistics[field].totalLength -= UInt64(length)
-                    statistics[field].documentCount -= 1
-                }
-            }
+        liveFieldStatistics = Self.live(reader.meta.fieldStatistics, minus: bitmap?.deletedStatistics ?? [])
+    }
+
+    /// `total` minus `deleted`, field by field; a field never goes below zero (damaged
+    /// statistics give a wrong score, never a trap).
+    static func live(_ total: [FieldStatistics], minus deleted: [FieldStatistics]) -> [FieldStatistics] {
+        var statistics = total
+        for field in statistics.indices where field < deleted.count {
+            let (length, lengthUnderflow) = statistics[field].totalLength.subtractingReportingOverflow(
+                deleted[field].totalLength
+            )
+            let (count, countUnderflow) = statistics[field].documentCount.subtractingReportingOverflow(
+                deleted[field].documentCount
+            )
+            statistics[field] = FieldStatistics(
+                totalLength: lengthUnderflow ? 0 : length,
+                documentCount: countUnderflow ? 0 : count
+            )
         }
-        liveFieldStatistics = statistics
+        return statistics
     }
 
     public var liveDocumentCount: Int { reader.documentCount - (deletions?.deletedCount ?? 0) }

@@ -37,6 +37,11 @@ public enum CommandHelp {
                 "every live document of the last refresh as DOC {json} lines, then OK <n> exported (text mode only)"
         ),
         Entry(name: "STATS", usage: "STATS", summary: "STAT <name> <value> lines for the current index and the daemon"),
+        Entry(
+            name: "VERIFY",
+            usage: "VERIFY",
+            summary: "verify every checksum of the current index now; ERR CORRUPT takes it out of service"
+        ),
         Entry(name: "USE", usage: "USE <index>", summary: "switch this connection to another index"),
         Entry(name: "INDEXES", usage: "INDEXES", summary: "INDEX <name> lines"),
         Entry(

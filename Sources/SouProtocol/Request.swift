@@ -24,6 +24,8 @@ public enum Request: Sendable, Equatable {
     case commit
     /// `STATS`.
     case stats
+    /// `VERIFY`: verify every checksum of the index now.
+    case verify
     /// `EXPORT`: every live document of the last refresh, as `DOC {json}` lines.
     case export
     /// `USE index`.

@@ -68,6 +68,9 @@ public struct RequestParser: Sendable {
         case "STATS":
             try expectNone(arguments, command)
             return .stats
+        case "VERIFY":
+            try expectNone(arguments, command)
+            return .verify
         case "EXPORT":
             try expectNone(arguments, command)
             return .export

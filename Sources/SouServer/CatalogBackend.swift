@@ -83,6 +83,12 @@ public final class CatalogBackend: SearchBackend {
         guard let index = catalog.index(named: name) else {
             throw ProtocolError(.noIndex, "no index named '\(name)'; see INDEXES or CREATE it")
         }
+        if let failure = index.outOfService {
+            throw ProtocolError(
+                .corrupt,
+                "index '\(name)' is out of service: \(failure); DROP it, or restore it and restart soud"
+            )
+        }
         return index
     }
 
@@ -188,8 +194,26 @@ public final class CatalogBackend: SearchBackend {
         try await writing(index) { try await $0.commit() }
     }
 
-    public func stats(index: String) async throws -> [(String, JSONValue)] {
-        let stats = try self.index(index).stats()
+    public func verify(index name: String) async throws -> Int {
+        let index = try index(name)
+        do {
+            return try await index.verify(force: true)
+        } catch let error as IndexError {
+            guard case .corrupt = error else { throw error }
+            throw ProtocolError(
+                .corrupt,
+                "index '\(name)' is out of service: \(error); DROP it, or restore it and restart soud"
+            )
+        }
+    }
+
+    public func startBackgroundVerification(finished: @escaping @Sendable (_ segments: Int, _ failed: Int) -> Void) {
+        catalog.verifyInBackground(finished: finished)
+    }
+
+    public func stats(index name: String) async throws -> [(String, JSONValue)] {
+        let index = try index(name)
+        let stats = index.stats()
         return [
             ("documents", .int(stats.documents)), ("deleted_documents", .int(stats.deletedDocuments)),
             ("segments", .int(stats.segments)), ("bytes_on_disk", .int(stats.bytesOnDisk)),
@@ -199,6 +223,7 @@ public final class CatalogBackend: SearchBackend {
             ("replayed_records", .int(stats.replayedRecords)), ("ignored_wal_bytes", .int(stats.ignoredWALBytes)),
             ("wal_problems", .int(stats.walProblems)),
             ("open_time_ms", .double(Self.milliseconds(stats.openTime))),
+            ("unverified_segments", .int(index.unverifiedSegments)),
         ]
     }
 

@@ -132,6 +132,9 @@ public struct CommandExecutor: Sendable {
         case .commit:
             try await backend.commit(index: session.index)
             return .ok("committed")
+        case .verify:
+            let segments = try await backend.verify(index: session.index)
+            return .ok("verified \(segments) segments", fields: [("segments", .int(segments))])
         case .stats:
             var pairs = try await backend.stats(index: session.index)
             pairs.insert(("index", .string(session.index)), at: 0)

@@ -76,6 +76,19 @@ public final class Daemon: Service, Sendable {
             ]
         )
         onListening()
+        // Opening checked only each segment file's structure: verify the checksums now,
+        // off the request path (a failure takes that index out of service, with a warning).
+        let verificationStarted = ContinuousClock.now
+        let verificationLogger = logger
+        backend.startBackgroundVerification { segments, failed in
+            verificationLogger.info(
+                "checksums verified",
+                metadata: [
+                    "segments": "\(segments)", "indexes_out_of_service": "\(failed)",
+                    "took": "\(ContinuousClock.now - verificationStarted)",
+                ]
+            )
+        }
 
         let handler = ConnectionHandler(
             executor: CommandExecutor(backend: backend, configuration: configuration, counters: counters),

@@ -30,6 +30,14 @@ public protocol SearchBackend: Sendable {
     func delete(index: String, ids: [String]) async throws -> Int
     /// Makes every acknowledged write searchable.
     func commit(index: String) async throws
+    /// Verifies every checksum of `index` now (`VERIFY`).
+    /// - Returns: how many segments were verified.
+    /// - Throws: a corruption error naming the file (the index is then out of service).
+    func verify(index: String) async throws -> Int
+    /// Starts verifying every index's checksums in the background; the daemon calls it once
+    /// its socket is up. `finished` gets the number of segments verified and of indexes
+    /// taken out of service.
+    func startBackgroundVerification(finished: @escaping @Sendable (_ segments: Int, _ failed: Int) -> Void)
     /// `STAT` name/value pairs of one index.
     func stats(index: String) async throws -> [(String, JSONValue)]
     /// Creates an index.

@@ -45,12 +45,13 @@ import Testing
 
         let again = try await DaemonProcess.start(dataDirectory: fixture.daemon.dataDirectory, socket: fixture.socket)
         defer { again.kill() }
-        #expect(again.log().contains("news"), "\(again.log())")
         let check = try again.connect()
         #expect(try check.request("COUNT 大同").final == "OK 1")
         #expect(try check.request("INDEXES").lines == ["INDEX default", "INDEX news"])
         #expect(try check.request("USE news").isOK)
-        let refused = try check.request("SEARCH 大同")
+        // Open checks only the structure; the background verification finds the damage.
+        let refused = try await Self.refusedOnceVerified(check, "SEARCH 大同")
+        #expect(again.log().contains("news"), "\(again.log())")
         #expect(refused.errorCode == "CORRUPT", "\(refused)")
         #expect(refused.final.contains(postings), "\(refused)")
         #expect(try check.request(#"ADD {"id":"x","body":"y"}"#).errorCode == "CORRUPT")
@@ -58,6 +59,69 @@ import Testing
         #expect(try check.request("DROP news").isOK)
         #expect(try check.request("INDEXES").lines == ["INDEX default"])
         #expect(!FileManager.default.fileExists(atPath: news))
+    }
+
+    /// Sends `request` until it is refused (the background verification of a damaged index
+    /// is done), for at most 30 seconds; returns the last reply.
+    static func refusedOnceVerified(_ connection: SouConnection, _ request: String) async throws -> ClientResponse {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while true {
+            let reply = try connection.request(request)
+            if reply.errorCode != nil || ContinuousClock.now > deadline { return reply }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// A byte flipped in the middle of a segment's stored fields: soud starts and answers at
+    /// once (open checks no checksum), the background verification then takes the index out
+    /// of service — GET and SEARCH answer `ERR CORRUPT` naming the file, the daemon runs on —
+    /// and `VERIFY` verifies a healthy index on demand.
+    @Test func damageFoundAfterStartTakesTheIndexOutOfService() async throws {
+        let fixture = try await DaemonFixture.start()
+        let connection = try fixture.connect()
+        for round in 0..<3 {
+            for id in 0..<10 {
+                let line = #"ADD {"id":"d\#(round)-\#(id)","body":"stored words 大同 \#(id) round \#(round)"}"#
+                #expect(try connection.request(line).isOK)
+            }
+            #expect(try connection.request("COMMIT").isOK)
+        }
+        let verified = try connection.request("VERIFY")
+        // At least the three commits' segments (a refresh may have cut more), all verified again.
+        #expect(
+            verified.isOK && verified.final.hasPrefix("OK verified ") && !verified.final.hasPrefix("OK verified 0 ")
+        )
+        connection.close()
+        fixture.daemon.kill(signal: SIGTERM)
+        #expect(await fixture.daemon.waitForExit() == 0)
+
+        let index = fixture.daemon.dataDirectory + "/default"
+        let store = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: index).sorted().first { $0.hasSuffix(".store") }
+        )
+        var bytes = try #require(FileManager.default.contents(atPath: index + "/" + store))
+        bytes[bytes.count / 3] ^= 0x01
+        try bytes.write(to: URL(fileURLWithPath: index + "/" + store))
+
+        let again = try await DaemonProcess.start(dataDirectory: fixture.daemon.dataDirectory, socket: fixture.socket)
+        defer { again.kill() }
+        let check = try again.connect()
+        #expect(try check.request("PING").final == "OK PONG")
+        let refused = try await Self.refusedOnceVerified(check, "GET d0-1")
+        #expect(refused.errorCode == "CORRUPT", "\(refused)")
+        #expect(refused.final.contains(store) && refused.final.contains("out of service"), "\(refused)")
+        let search = try check.request("SEARCH 大同")
+        #expect(search.errorCode == "CORRUPT" && search.final.contains(store), "\(search)")
+        #expect(try check.request("VERIFY").errorCode == "CORRUPT")
+        #expect(try check.request("PING").final == "OK PONG")
+        #expect(again.log().contains(store), "\(again.log())")
+        // Another index is served and verified on demand.
+        #expect(try check.request("CREATE fresh").isOK)
+        #expect(try check.request("USE fresh").isOK)
+        #expect(try check.request(#"ADD {"id":"f","body":"fresh"}"#).isOK)
+        #expect(try check.request("COMMIT").isOK)
+        #expect(try check.request("VERIFY").final == "OK verified 1 segments")
+        #expect(try check.request("STATS").lines.contains("STAT unverified_segments 0"))
     }
 
     @Test func secondDaemonOnTheSameDataDirectoryFailsClearly() async throws {

@@ -44,7 +44,8 @@ import Testing
     private static func reframe(_ file: [UInt8], _ change: (inout [UInt8]) -> Void) throws -> MappedFile {
         var body = Array(file[8..<(file.count - 4)])
         change(&body)
-        return try storageMappedFile(FileFraming.frame(body, kind: .deletions))
+        let version = UInt16(file[4]) | UInt16(file[5]) << 8
+        return try storageMappedFile(FileFraming.frame(body, kind: .deletions, version: version))
     }
 
     @Test func inconsistentFilesAreRejected() throws {
@@ -93,6 +94,55 @@ import Testing
         try exerciseReframedCorruptions(file, kind: .deletions, trials: 200, random: &random) { mapped in
             let decoded = try DeletionBitmap(file: mapped)
             for doc in 0..<UInt32(130) { _ = decoded.isDeleted(doc) }
+        }
+    }
+
+    /// Version 2 carries the deleted documents' field statistics: kept up to date by
+    /// `delete(_:norms:)`, equal to a count over the norms, written and read back; a plain
+    /// `delete(_:)` makes them unknown and the file version 1.
+    @Test func statisticsFollowDeletionsAndRoundTrip() throws {
+        var random = SplitMix64(seed: SplitMix64.printedSeed("bitmap statistics"))
+        let documentCount = 1_000
+        let fieldCount = 3
+        var writer = FieldNormsWriter(fieldCount: fieldCount)
+        for _ in 0..<documentCount {
+            writer.add(lengths: (0..<fieldCount).map { _ in UInt32.random(in: 0...3, using: &random) * 7 })
+        }
+        let norms = try FieldNormsReader(file: storageMappedFile(writer.finish()))
+        var bitmap = DeletionBitmap(documentCount: documentCount)
+        #expect(bitmap.deletedStatistics == [])
+        for _ in 0..<400 {
+            bitmap.delete(UInt32.random(in: 0..<UInt32(documentCount + 10), using: &random), norms: norms)
+            var counted = bitmap
+            counted.countDeletedStatistics(norms: norms)
+            #expect(bitmap.deletedStatistics == counted.deletedStatistics)
+        }
+        let file = bitmap.encode()
+        #expect(file[4] == 2)
+        let read = try DeletionBitmap(file: storageMappedFile(file))
+        #expect(read == bitmap && read.deletedStatistics == bitmap.deletedStatistics)
+        // Too many deleted documents holding a field: refused.
+        #expect(throws: FormatError.self) {
+            _ = try DeletionBitmap(
+                file: Self.reframe(file) { body in
+                    let count = body.count - 12 * fieldCount + 8  // field 0's documentCount
+                    body.replaceSubrange(count..<(count + 4), with: [0xff, 0xff, 0, 0])
+                }
+            )
+        }
+        var plain = bitmap
+        plain.delete(UInt32(documentCount - 1))
+        plain.delete(0)
+        if plain.deletedCount > bitmap.deletedCount {
+            #expect(plain.deletedStatistics == nil)
+            let old = plain.encode()
+            #expect(old[4] == 1)
+            var reread = try DeletionBitmap(file: storageMappedFile(old))
+            #expect(reread.deletedStatistics == nil && reread == plain)
+            reread.countDeletedStatistics(norms: norms)
+            var expected = plain
+            expected.countDeletedStatistics(norms: norms)
+            #expect(reread.deletedStatistics == expected.deletedStatistics)
         }
     }
 }

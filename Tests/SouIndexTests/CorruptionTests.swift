@@ -107,6 +107,19 @@ import Testing
                         try await catalog.close()
                         throw error
                     }
+                    // Open checks only the structure of segment files: reading a damaged body
+                    // before its checksum is verified gives errors or wrong answers, never a
+                    // crash or a read outside the mapping. Verification then finds the damage.
+                    let opened = try #require(catalog.index(named: "default"))
+                    _ = try? searchesMatch(opened.snapshot(), states[states.count - 1])
+                    _ = try? visibleDocuments(opened.snapshot())
+                    do {
+                        try await opened.verify(force: false)
+                    } catch {
+                        #expect(opened.outOfService == IndexError.wrap(error))
+                        try await catalog.close()
+                        throw error
+                    }
                     // Only the log may be damaged and still open: its tail is dropped, with a warning.
                     #expect(file.hasPrefix("wal-"), "\(file) flip at \(offset) opened without error")
                     #expect(!warnings.all.isEmpty, "\(file) flip at \(offset) not reported")

@@ -67,6 +67,15 @@ final class MemoryBackend: SearchBackend {
 
     func commit(index: String) async throws { _ = try documents(index) }
 
+    func verify(index: String) async throws -> Int {
+        _ = try documents(index)
+        return 0
+    }
+
+    func startBackgroundVerification(finished: @escaping @Sendable (_ segments: Int, _ failed: Int) -> Void) {
+        finished(0, 0)
+    }
+
     func stats(index: String) async throws -> [(String, JSONValue)] {
         [("documents", .int(try documents(index).count))]
     }

@@ -173,6 +173,23 @@ struct SegmentChecker {
                         "\(file): \(bitmap.deletedCount) documents deleted, the manifest says \(entry.deletedCount)"
                 )
             }
+            // Version 2 carries the deleted documents' field statistics: they must be what
+            // the norms of those documents add up to.
+            if let stored = bitmap.deletedStatistics, let norms, bitmap.documentCount == norms.documentCount {
+                var counted = bitmap
+                counted.countDeletedStatistics(norms: norms)
+                let width = max(stored.count, counted.deletedStatistics?.count ?? 0)
+                func padded(_ list: [FieldStatistics]?) -> [FieldStatistics] {
+                    let list = list ?? []
+                    return list + Array(repeating: FieldStatistics(), count: width - list.count)
+                }
+                if padded(stored) != padded(counted.deletedStatistics) {
+                    report.add(
+                        problem: "\(file): deleted documents' field statistics \(stored) disagree with their norms "
+                            + "\(counted.deletedStatistics ?? [])"
+                    )
+                }
+            }
         } catch {
             report.add(problem: "\(error)")
         }
