@@ -11,9 +11,6 @@ struct DocumentBuffer {
     private var slots: [Document?] = []
     private var slotByID: [[UInt8]: Int] = [:]
     private(set) var estimatedBytes = 0
-    /// Counts `removeAll()` calls: while it stays the same, slot numbers keep naming the
-    /// same documents (or, once replaced or removed, nothing).
-    private(set) var epoch = 0
 
     var count: Int { slotByID.count }
     var isEmpty: Bool { slotByID.isEmpty }
@@ -23,9 +20,7 @@ struct DocumentBuffer {
     /// Adds `document`, replacing a buffered one with the same id.
     mutating func upsert(_ document: Document) {
         let key = Array(document.id.utf8)
-        if let slot = slotByID[key] {
-            slots[slot] = nil
-        }
+        if let slot = slotByID[key] { slots[slot] = nil }
         slotByID[key] = slots.count
         slots.append(document)
         estimatedBytes += document.fields.reduce(64 + document.id.utf8.count) {
@@ -38,38 +33,6 @@ struct DocumentBuffer {
         guard let slot = slotByID.removeValue(forKey: Array(id.utf8)) else { return false }
         slots[slot] = nil
         return true
-    }
-
-    /// Empties the buffer (its documents went into segments).
-    mutating func removeAll() {
-        slots = []
-        slotByID = [:]
-        estimatedBytes = 0
-        epoch += 1
-    }
-
-    /// Slots so far: the next document appended takes slot `slotCount`.
-    var slotCount: Int { slots.count }
-
-    /// The buffered documents in arrival order and the slot of each.
-    var documentsWithSlots: (documents: [Document], slots: [Int]) {
-        let live = slots.indices.filter { slots[$0] != nil }
-        return (live.map { slots[$0]! }, live)
-    }
-
-    /// Whether the document that took `slot` is still buffered (not replaced or removed).
-    func isBuffered(slot: Int) -> Bool { slots[slot] != nil }
-
-    /// Drops slots `0..<count` (their documents went into segments); later slots are
-    /// renumbered from 0. - Parameter bytes: the dropped documents' share of `estimatedBytes`.
-    mutating func removeFirst(slots count: Int, bytes: Int) {
-        slots.removeFirst(count)
-        slotByID = [:]
-        for (slot, document) in slots.enumerated() {
-            if let document { slotByID[Array(document.id.utf8)] = slot }
-        }
-        estimatedBytes = max(0, estimatedBytes - bytes)
-        epoch += 1
     }
 
     /// The buffered documents in arrival order.

@@ -40,18 +40,14 @@ extension IndexWriter {
     /// the index is reopened: a new log appended to now could be cut (O_TRUNC) by the
     /// commit at open after such a power loss, which reuses its number. Reads go on;
     /// this call returns normally (every write so far is durable under either manifest).
-    /// - Parameters:
-    ///   - force: commit even if nothing is pending (open: start a fresh log).
-    ///   - prebuilt: segments a refresh built outside the gate from the first buffered
-    ///     documents, installed first (`installPrebuilt(_:)`).
-    func commitLocked(force: Bool, prebuilt: Prebuilt? = nil) async throws {
+    /// - Parameter force: commit even if nothing is pending (open: start a fresh log).
+    func commitLocked(force: Bool) async throws {
         installFinishedMerges()
         // A merged segment's deletions (documents deleted while it was merged) were set
         // without their field lengths: count them (a pass over those documents' norms only).
         for index in segments.indices where segments[index].deletions.deletedStatistics == nil {
             segments[index].deletions.countDeletedStatistics(norms: segments[index].reader.norms)
         }
-        if let prebuilt { installPrebuilt(prebuilt) }
         let pending = !buffer.isEmpty || structureChanged || segments.contains(where: \.dirty)
         guard pending || force else { return }
 
@@ -135,7 +131,7 @@ extension IndexWriter {
                 )
             )
         }
-        buffer.removeAll()
+        buffer = DocumentBuffer()
         structureChanged = false
         let now = clock.now
         scheduler.refreshed(now: now - started)

@@ -67,13 +67,6 @@ actor IndexWriter {
     var committing = false
     var gateWaiters: [CheckedContinuation<Void, Never>] = []
     var refreshTask: Task<Void, Never>?
-    /// The refresh running now, which later callers join (`IndexWriter+Refresh`).
-    var refreshInFlight: Task<Void, Never>?
-    /// Documents and estimated bytes that refresh is building outside the gate.
-    var refreshingBuffer = (documents: 0, bytes: 0)
-    /// Refreshes whose segments built outside the gate were committed / dropped (tests).
-    var prebuiltCommitted = 0
-    var prebuiltDiscarded = 0
     var runningMerges: [Int: RunningMerge] = [:]
     var mergeTasks: [Int: Task<Void, Never>] = [:]
     var finishedMerges: [FinishedMerge] = []
@@ -209,7 +202,6 @@ actor IndexWriter {
     /// Makes everything written so far searchable and durable.
     func commit() async throws {
         try checkWritable()
-        await refreshInFlight?.value  // use the segments it is building, then commit the rest
         await acquireGate()
         defer { releaseGate() }
         try await commitLocked(force: false)
@@ -251,7 +243,7 @@ actor IndexWriter {
             bufferedBytes: buffer.estimatedBytes
         )
         if action == .refreshNow {
-            await refreshOrWaitIfFull()
+            await refresh()
         } else {
             publishStats()
         }
@@ -344,6 +336,22 @@ actor IndexWriter {
 
     // MARK: Refresh
 
+    /// Commits if anything is pending; errors go to the warning handler (the writes stay
+    /// in the log and are retried by the next refresh).
+    func refresh() async {
+        guard state == .running else { return }
+        await acquireGate()
+        defer { releaseGate() }
+        do {
+            try await commitLocked(force: false)
+        } catch {
+            scheduler.refreshFailed(now: elapsed())
+            options.warningHandler(
+                "index '\(name)': refresh failed: \(error); will retry in \(scheduler.retryDelay)"
+            )
+        }
+    }
+
     private func startRefreshTimer() {
         let interval = options.refreshInterval
         refreshTask = Task { [weak self] in
@@ -388,7 +396,6 @@ actor IndexWriter {
         refreshTask?.cancel()
         for merge in runningMerges.values { merge.cancellation.cancel() }
         for task in mergeTasks.values { await task.value }
-        await refreshInFlight?.value  // its segments are committed, or discarded, first
         await acquireGate()
         defer { releaseGate() }
         var failure: (any Error)?
